@@ -60,3 +60,11 @@ export function excerpt(text: string, max = 2000): string {
     ? text
     : `${text.slice(0, max)}… (${text.length - max} more characters)`;
 }
+
+/**
+ * Whether an activation may have been spent: the request may have reached the service and no
+ * error code came back. An answer with an error code means no Confirmation ID was issued.
+ */
+export function mayHaveUsedActivation(error: CidDeskError): boolean {
+  return error.mayHaveReachedService === true && error.kind !== 'service';
+}

@@ -10,6 +10,7 @@ export default defineConfig({
           environment: 'node',
           include: ['shared/**/*.test.ts', 'electron/**/*.test.ts', 'scripts/**/*.test.ts'],
           testTimeout: 20_000,
+          globalSetup: ['scripts/vitest-global-setup.ts'],
         },
       },
       {

@@ -1,0 +1,29 @@
+/** Entry point of the `cid-desk` command line: wires the process to runCli. */
+import { runCli } from './cli-run';
+
+const controller = new AbortController();
+let interrupts = 0;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    interrupts += 1;
+    // A second Ctrl+C leaves at once; the first lets a request in flight report how it ended.
+    if (interrupts > 1) process.exit(130);
+    controller.abort();
+  });
+}
+
+runCli(process.argv.slice(2), {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  env: process.env,
+  signal: controller.signal,
+  interactive: process.stderr.isTTY === true,
+}).then(
+  (status) => {
+    process.exitCode = status;
+  },
+  (error: unknown) => {
+    process.stderr.write(`cid-desk: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,228 @@
+/**
+ * The Electron main process. It only wires Electron's objects to the plain modules beside it,
+ * which hold the decisions and are tested in Node.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as electron from 'electron';
+import { app, BrowserWindow, dialog, Menu, net, screen, session, shell } from 'electron';
+import packageJson from '../package.json';
+import type { AppCommand, AppInfo } from '../shared/ipc';
+import { SERVICE_URL } from '../shared/request';
+import type { Settings } from '../shared/settings';
+import { createActivationService, type ActivationService } from './activation-service';
+import { APP_NAME, resolveDataDir } from './data-dir';
+import { createHandlers } from './handlers';
+import { isTrustedSender, registerOnIpcMain, send } from './ipc-main';
+import { menuTemplate } from './menu';
+import { allowedExternalUrl, installSecurity } from './security';
+import { createSettingsStore } from './settings-store';
+import { startSimulator, type Simulator } from './simulator';
+import { focusWindow, openMainWindow } from './window';
+import {
+  DEFAULT_WINDOW_STATE,
+  loadWindowState,
+  saveWindowState,
+  type WindowState,
+} from './window-state';
+
+const log = (message: string, error?: unknown): void => {
+  console.error(`[CID Desk] ${message}`, ...(error === undefined ? [] : [error]));
+};
+
+// The same folder the command line uses, so both see one history and one settings file.
+const dataDir = resolveDataDir(process.env, process.platform, os.homedir());
+app.setName(APP_NAME);
+app.setPath('userData', dataDir);
+app.enableSandbox();
+
+const preloadPath = path.join(__dirname, 'preload.cjs');
+const indexHtml = path.join(__dirname, '..', 'renderer', 'index.html');
+const appUrl = pathToFileURL(indexHtml).href;
+const caseInsensitivePaths = process.platform === 'win32' || process.platform === 'darwin';
+
+let mainWindow: BrowserWindow | null = null;
+let windowState: WindowState = { ...DEFAULT_WINDOW_STATE };
+/** The WebContents of the windows main created: the only ones whose messages are answered. */
+const ownWebContents = new Set<number>();
+let simulator: Promise<Simulator> | null = null;
+let cachedService: { key: string; service: ActivationService } | null = null;
+
+const chromiumFetch: typeof fetch = (input, init) =>
+  // Chromium's network stack: the system's proxy settings and certificate store.
+  net.fetch(input instanceof URL ? input.href : input, init);
+
+async function serviceFor(settings: Settings): Promise<ActivationService> {
+  let endpoint = SERVICE_URL;
+  if (settings.demoMode) {
+    // Started on first use only; a failed start is retried on the next request.
+    simulator ??= startSimulator().catch((error: unknown) => {
+      simulator = null;
+      throw error;
+    });
+    endpoint = (await simulator).url;
+  }
+  const key = `${endpoint} ${settings.timeoutSeconds}`;
+  if (cachedService?.key !== key) {
+    cachedService = {
+      key,
+      service: createActivationService({
+        fetch: chromiumFetch,
+        endpoint: new URL(endpoint),
+        timeoutMs: settings.timeoutSeconds * 1000,
+      }),
+    };
+  }
+  return cachedService.service;
+}
+
+function appInfo(): AppInfo {
+  return {
+    name: APP_NAME,
+    version: app.getVersion(),
+    licence: packageJson.license,
+    electron: process.versions.electron,
+    chrome: process.versions.chrome,
+    node: process.versions.node,
+    platform: `${process.platform} ${process.arch}`,
+  };
+}
+
+function createWindow(): BrowserWindow {
+  const window = openMainWindow({
+    BrowserWindow,
+    state: windowState,
+    preload: preloadPath,
+    indexHtml,
+    isPackaged: app.isPackaged,
+    saveState: (state) => {
+      windowState = state;
+      saveWindowState(dataDir, state);
+    },
+    onLoadFailed: (error) => {
+      log('The window could not be loaded.', error);
+      dialog.showErrorBox(
+        `${APP_NAME} could not start`,
+        `Its window could not be loaded (${error.message}). Reinstall ${APP_NAME}.`,
+      );
+      app.quit();
+    },
+    log,
+  });
+  const id = window.webContents.id;
+  ownWebContents.add(id);
+  window.on('closed', () => {
+    ownWebContents.delete(id);
+    if (mainWindow === window) mainWindow = null;
+  });
+  return window;
+}
+
+function command(name: AppCommand): void {
+  mainWindow ??= createWindow();
+  const target = mainWindow;
+  focusWindow(target);
+  if (target.webContents.isLoading()) {
+    target.webContents.once('did-finish-load', () => send(target.webContents, 'app:command', name));
+  } else {
+    send(target.webContents, 'app:command', name);
+  }
+}
+
+async function start(): Promise<void> {
+  // The one call to shell.openExternal, re-checking the allow-list right before the OS sees it.
+  const openExternal = async (url: string): Promise<void> => {
+    const allowed = allowedExternalUrl(url);
+    if (allowed === null) throw new Error('This address is not on the list CID Desk may open.');
+    await shell.openExternal(allowed);
+  };
+  installSecurity(app, session.defaultSession, { appUrl, caseInsensitivePaths, openExternal, log });
+
+  const settings = createSettingsStore({ dir: dataDir });
+  const loaded = await settings.load();
+  const { handlers } = createHandlers({
+    settings,
+    getService: serviceFor,
+    appInfo: appInfo(),
+    openExternal,
+    log,
+  });
+  registerOnIpcMain(
+    electron,
+    handlers,
+    (sender) =>
+      isTrustedSender(sender, {
+        appUrl,
+        caseInsensitivePaths,
+        isOwnWebContents: (id) => ownWebContents.has(id),
+      }),
+    log,
+  );
+
+  app.setAboutPanelOptions({
+    applicationName: APP_NAME,
+    applicationVersion: app.getVersion(),
+    copyright: `${packageJson.license} licence`,
+  });
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      menuTemplate({
+        platform: process.platform,
+        isPackaged: app.isPackaged,
+        appName: APP_NAME,
+        onCommand: command,
+      }),
+    ),
+  );
+
+  const primary = screen.getPrimaryDisplay();
+  const others = screen.getAllDisplays().filter((display) => display.id !== primary.id);
+  windowState = await loadWindowState(
+    dataDir,
+    [primary, ...others].map((d) => d.workArea),
+  );
+  mainWindow = createWindow();
+
+  if (loaded.notice !== null) {
+    const window = mainWindow;
+    window.once('ready-to-show', () => {
+      void dialog.showMessageBox(window, {
+        type: 'warning',
+        title: APP_NAME,
+        message: 'CID Desk could not use your saved settings',
+        detail: loaded.notice ?? '',
+      });
+    });
+  }
+
+  app.on('activate', () => {
+    // macOS: clicking the dock icon with no window open makes a new one.
+    if (mainWindow === null) mainWindow = createWindow();
+  });
+}
+
+if (!app.requestSingleInstanceLock()) {
+  // Another CID Desk is running with this data folder; it has been asked to come forward.
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (!app.isReady()) return;
+    mainWindow ??= createWindow();
+    focusWindow(mainWindow);
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('will-quit', () => {
+    void simulator?.then((running) => running.close()).catch(() => undefined);
+  });
+  app
+    .whenReady()
+    .then(start)
+    .catch((error: unknown) => {
+      log('Start-up failed.', error);
+      dialog.showErrorBox(`${APP_NAME} could not start`, String(error));
+      app.quit();
+    });
+}

@@ -8,6 +8,7 @@ import type { AppInfo, RequestArgs } from '../shared/ipc';
 import { DEFAULT_SETTINGS, type Settings } from '../shared/settings';
 import type { ActivationService, GetCidInput, GetRemainingInput } from './activation-service';
 import { createHandlers, type HandlerDeps } from './handlers';
+import { ShowableError } from './ipc-main';
 import { EXTERNAL_LINKS } from './security';
 import { createSettingsStore, type SettingsStore } from './settings-store';
 
@@ -197,6 +198,15 @@ describe('activation:get-cid', () => {
     const outcome = await handlers['activation:get-cid'](getCid());
     expect(!outcome.ok && outcome.error.mayHaveReachedService).toBe(false);
     expect(!outcome.ok && outcome.error.advice).toBe('Nothing was sent. Try again.');
+  });
+
+  it('shows a failure written for the user as it is, e.g. a bad endpoint setting', async () => {
+    const detail = makeError('invalid-input', 'The endpoint is empty.', 'Unset it.');
+    const { handlers, cidCalls } = setup({
+      getService: () => Promise.reject(new ShowableError(detail)),
+    });
+    expect(await handlers['activation:get-cid'](getCid())).toEqual({ ok: false, error: detail });
+    expect(cidCalls).toEqual([]);
   });
 });
 

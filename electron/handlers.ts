@@ -3,7 +3,7 @@ import { makeError } from '../shared/errors';
 import type { AppInfo } from '../shared/ipc';
 import type { Settings } from '../shared/settings';
 import type { ActivationService } from './activation-service';
-import type { Handlers } from './ipc-main';
+import { ShowableError, type Handlers } from './ipc-main';
 import { allowedExternalUrl } from './security';
 import type { SettingsStore } from './settings-store';
 
@@ -87,6 +87,8 @@ export function createHandlers(deps: HandlerDeps): HandlerSet {
           ),
         };
       }
+      // A failure written for the user (a bad endpoint setting, an unreadable history) is shown as it is.
+      if (error instanceof ShowableError) return { ok: false, error: error.detail };
       deps.log?.('An activation request failed unexpectedly.', error);
       return internalFailure(error, started);
     } finally {

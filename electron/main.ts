@@ -9,12 +9,12 @@ import * as electron from 'electron';
 import { app, BrowserWindow, dialog, Menu, net, screen, session, shell } from 'electron';
 import packageJson from '../package.json';
 import type { AppCommand, AppInfo } from '../shared/ipc';
-import { SERVICE_URL } from '../shared/request';
 import type { Settings } from '../shared/settings';
+import { resolveEndpoint } from './activation-client';
 import { createActivationService, type ActivationService } from './activation-service';
 import { APP_NAME, resolveDataDir } from './data-dir';
 import { createHandlers } from './handlers';
-import { isTrustedSender, registerOnIpcMain, send } from './ipc-main';
+import { isTrustedSender, registerOnIpcMain, send, ShowableError } from './ipc-main';
 import { menuTemplate } from './menu';
 import { allowedExternalUrl, installSecurity } from './security';
 import { createSettingsStore } from './settings-store';
@@ -53,8 +53,15 @@ const chromiumFetch: typeof fetch = (input, init) =>
   // Chromium's network stack: the system's proxy settings and certificate store.
   net.fetch(input instanceof URL ? input.href : input, init);
 
+/**
+ * CID_DESK_ENDPOINT points the app at another service URL, as it does the command line
+ * (https, or http to this computer only): for a company relay, or the local simulator in tests.
+ */
+const endpointOverride = resolveEndpoint(process.env.CID_DESK_ENDPOINT);
+
 async function serviceFor(settings: Settings): Promise<ActivationService> {
-  let endpoint = SERVICE_URL;
+  if (!endpointOverride.ok) throw new ShowableError(endpointOverride.error);
+  let endpoint = endpointOverride.value.href;
   if (settings.demoMode) {
     // Started on first use only; a failed start is retried on the next request.
     simulator ??= startSimulator().catch((error: unknown) => {

@@ -1,0 +1,171 @@
+import { act, cleanup, screen, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CidOutcome } from '../shared/activation';
+import { ERROR_CATALOG } from '../shared/error-catalog';
+import {
+  APP_INFO,
+  deferred,
+  failure,
+  groupInputs,
+  groupValues,
+  grouped,
+  IID63,
+  renderApp,
+  success,
+} from './test-support';
+
+afterEach(cleanup);
+
+async function startRequest(options: Parameters<typeof renderApp>[0] = {}) {
+  const answer = deferred<CidOutcome>();
+  const rendered = await renderApp({ api: { getCid: () => answer.promise }, ...options });
+  await rendered.user.paste(IID63);
+  await rendered.user.click(screen.getByRole('button', { name: 'Get Confirmation ID' }));
+  return { ...rendered, answer };
+}
+
+describe('The window', () => {
+  it('loads the settings at start and shows no demo marks outside demo mode', async () => {
+    const { api } = await renderApp();
+    expect(api.getSettings).toHaveBeenCalledTimes(1);
+    expect(screen.queryByText(/DEMO MODE/)).toBeNull();
+    expect(screen.queryByText('Demo')).toBeNull();
+  });
+
+  it('falls back to the defaults, and says so, when the settings cannot be read', async () => {
+    await renderApp({ api: { getSettings: async () => Promise.reject(new Error('EACCES')) } });
+    expect(screen.getByRole('alert')).toHaveTextContent(
+      "The settings couldn't be read, so the defaults are shown. Open Settings to check them.",
+    );
+    expect(screen.getByRole('button', { name: 'Get Confirmation ID' })).toBeInTheDocument();
+  });
+
+  it('marks demo mode with a banner and a badge', async () => {
+    await renderApp({ settings: { demoMode: true } });
+    expect(screen.getByRole('note')).toHaveTextContent(
+      'DEMO MODE – answers come from a built-in simulator, not from Microsoft',
+    );
+    expect(screen.getByText('Demo')).toBeVisible();
+  });
+
+  it('shows who is being asked while waiting, with the inputs read-only', async () => {
+    await startRequest();
+    expect(screen.getByText("Asking Microsoft's activation service…")).toBeVisible();
+    expect(screen.getByText(/gives up after 30 s/)).toBeVisible();
+    for (const input of groupInputs()) expect(input).toHaveAttribute('readonly');
+    expect(screen.queryByRole('button', { name: 'Get Confirmation ID' })).toBeNull();
+  });
+
+  it('names the simulator while waiting in demo mode', async () => {
+    await startRequest({ settings: { demoMode: true } });
+    expect(screen.getByText('Asking the demo simulator…')).toBeVisible();
+  });
+
+  it('cancels the running request by its id, from the button', async () => {
+    const { user, api } = await startRequest();
+    await user.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(api.cancel).toHaveBeenCalledTimes(1);
+    const { requestId } = api.getCid.mock.calls[0]![0];
+    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(api.cancel).toHaveBeenCalledWith({ requestId });
+    expect(screen.getByRole('button', { name: 'Cancelling…' })).toBeDisabled();
+  });
+
+  it('cancels with Escape and returns to the entry when the request stops', async () => {
+    const { user, api, answer } = await startRequest();
+    await user.keyboard('{Escape}');
+    expect(api.cancel).toHaveBeenCalledWith({ requestId: api.getCid.mock.calls[0]![0].requestId });
+    await act(async () =>
+      answer.resolve(
+        failure({ kind: 'network', cause: 'cancelled', mayHaveReachedService: false }),
+      ),
+    );
+    expect(screen.getByText('Request cancelled. Press Enter to send it again.')).toBeVisible();
+    expect(groupValues()).toEqual(grouped(IID63));
+    expect(groupInputs()[8]).not.toHaveAttribute('readonly');
+  });
+
+  it('shows the error panel when a cancelled request may have reached the service', async () => {
+    const { user, answer } = await startRequest();
+    await user.keyboard('{Escape}');
+    await act(async () =>
+      answer.resolve(failure({ kind: 'network', cause: 'cancelled', mayHaveReachedService: true })),
+    );
+    expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('Request cancelled');
+    expect(screen.getByText(/an activation may have been used/)).toBeVisible();
+  });
+
+  it('shows the CID when the answer arrives and ignores menu "new" while busy', async () => {
+    const { answer, sendCommand } = await startRequest();
+    sendCommand('new');
+    expect(groupValues()).toEqual(grouped(IID63));
+    await act(async () => answer.resolve(success(IID63)));
+    expect(screen.getByRole('heading', { name: /^Confirmation ID/ })).toBeVisible();
+    sendCommand('new');
+    expect(groupValues()).toEqual(Array(9).fill(''));
+  });
+
+  it('lists every catalogue code in the reference and filters it by code or word', async () => {
+    const { user } = await renderApp();
+    await user.click(screen.getByRole('button', { name: 'Error codes' }));
+    const dialog = screen.getByRole('dialog', { name: 'Error codes' });
+    const list = within(dialog).getByRole('list');
+    expect(within(list).getAllByRole('listitem')).toHaveLength(ERROR_CATALOG.length);
+    for (const info of ERROR_CATALOG) {
+      const item = within(list).getByRole('heading', { name: info.title }).closest('li')!;
+      expect(item).toHaveTextContent(info.code);
+      expect(item).toHaveTextContent(info.explanation);
+      expect(item).toHaveTextContent(info.advice);
+      expect(item).toHaveTextContent(
+        info.phoneActivation === 'maybe'
+          ? 'Phone activation may help'
+          : "Phone activation won't help",
+      );
+    }
+
+    const search = within(dialog).getByRole('searchbox', { name: 'Filter by code or word' });
+    expect(search).toHaveFocus();
+    await user.type(search, '7f');
+    expect(
+      within(list)
+        .getAllByRole('listitem')
+        .map((li) => li.dataset.code),
+    ).toEqual(['0x7F']);
+    await user.clear(search);
+    await user.type(search, 'blocked');
+    expect(
+      within(dialog)
+        .getAllByRole('listitem')
+        .map((li) => li.dataset.code),
+    ).toEqual(['0x67', '0xC004C017']);
+    expect(within(dialog).getByText('2 of 13 codes')).toBeVisible();
+    await user.clear(search);
+    await user.type(search, 'zzz');
+    expect(within(dialog).getByText('No code matches “zzz”.')).toBeVisible();
+  });
+
+  it('opens the reference and About from the menu', async () => {
+    const { sendCommand } = await renderApp();
+    sendCommand('reference');
+    expect(screen.getByRole('dialog', { name: 'Error codes' })).toBeInTheDocument();
+    sendCommand('about');
+    const about = screen.getByRole('dialog', { name: 'About CID Desk' });
+    expect(await within(about).findByText(APP_INFO.version)).toBeVisible();
+    expect(within(about).getByText(APP_INFO.licence)).toBeVisible();
+    expect(within(about).getByText(APP_INFO.electron)).toBeVisible();
+    expect(within(about).getByText(APP_INFO.chrome)).toBeVisible();
+    expect(within(about).getByText(/Gets the Confirmation ID/)).toBeVisible();
+  });
+
+  it('keeps Tab inside an open dialog', async () => {
+    const { user } = await renderApp();
+    await user.click(screen.getByRole('button', { name: 'About' }));
+    const about = screen.getByRole('dialog', { name: 'About CID Desk' });
+    const close = within(about).getAllByRole('button', { name: /Close/ });
+    close[close.length - 1]!.focus();
+    await user.tab();
+    expect(about).toContainElement(document.activeElement as HTMLElement);
+    await user.tab({ shift: true });
+    expect(document.activeElement).toBe(close[close.length - 1]);
+  });
+});

@@ -1,0 +1,362 @@
+/**
+ * The window: entering an Installation ID, waiting for the service, and the Confirmation ID or
+ * the error that comes back, plus Settings, the error code reference and About.
+ */
+import { useEffect, useEffectEvent, useLayoutEffect, useRef, useState } from 'react';
+import type { CidOutcome, CidSuccess } from '../shared/activation';
+import { parseCid, type Cid } from '../shared/cid';
+import { makeError, type CidDeskError } from '../shared/errors';
+import type { AppCommand } from '../shared/ipc';
+import { DEFAULT_SETTINGS, type Settings } from '../shared/settings';
+import { AboutDialog } from './about-dialog';
+import { EnvironmentContext, type Environment } from './api';
+import { CidResult } from './cid-result';
+import { describeError, ErrorPanel } from './error-panel';
+import { ErrorReference } from './error-reference';
+import { BookIcon, InfoIcon, LogoMark, SettingsIcon } from './icons';
+import { IidEntry, type IidEntryHandle } from './iid-entry';
+import {
+  carryNotice,
+  describeFields,
+  emptyFields,
+  type IidFields,
+  type Notice,
+} from './iid-fields';
+import { SettingsDialog } from './settings-dialog';
+import { WaitingPanel } from './waiting-panel';
+
+type Screen =
+  | { name: 'entry' }
+  | {
+      name: 'busy';
+      requestId: string;
+      iid: string;
+      startedAt: number;
+      demo: boolean;
+      cancelling: boolean;
+    }
+  | { name: 'result'; outcome: CidSuccess; cid: Cid; demo: boolean }
+  | { name: 'error'; error: CidDeskError; iid: string; demo: boolean; title?: string };
+
+type OpenDialog =
+  { name: 'settings' } | { name: 'about' } | { name: 'reference'; code: string | null } | null;
+
+type FocusTarget = { kind: 'heading' } | { kind: 'group'; index: number } | null;
+
+const SETTINGS_PATIENCE_MS = 800;
+
+export interface AppProps {
+  environment: Environment;
+}
+
+function bridgeError(cause: unknown): CidDeskError {
+  return makeError(
+    'unexpected-response',
+    "The window got no answer from CID Desk's main process, so it can't tell whether the request was sent.",
+    'Try again. If this keeps happening, restart CID Desk.',
+    {
+      mayHaveReachedService: true,
+      detail: cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause),
+    },
+  );
+}
+
+/** The whole window. */
+export function App({ environment }: AppProps) {
+  const { api } = environment;
+  const [settings, setSettings] = useState<Settings | null>(null);
+  const [settingsFailed, setSettingsFailed] = useState(false);
+  const [fields, setFields] = useState<IidFields>(() => emptyFields());
+  const [notice, setNotice] = useState<Notice | null>(null);
+  const [screen, setScreen] = useState<Screen>({ name: 'entry' });
+  const [dialog, setDialog] = useState<OpenDialog>(null);
+  const [announcement, setAnnouncement] = useState({ text: '', seq: 0 });
+  const [waitedForSettings, setWaitedForSettings] = useState(false);
+
+  // The only thing that stops a second getCid while one runs, even if two clicks land before
+  // React has re-rendered the button as gone: each request spends an activation.
+  const inFlight = useRef(false);
+  const currentRequest = useRef<string | null>(null);
+  const entry = useRef<IidEntryHandle>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const focusTarget = useRef<FocusTarget>(null);
+
+  const demo = settings?.demoMode ?? false;
+
+  useEffect(() => {
+    let live = true;
+    api.getSettings({}).then(
+      (loaded) => live && setSettings(loaded),
+      () => {
+        if (!live) return;
+        setSettings({ ...DEFAULT_SETTINGS });
+        setSettingsFailed(true);
+      },
+    );
+    // The demo banner depends on the settings: wait a moment for them rather than have it jump
+    // in, but never leave the window blank because main is slow to answer.
+    const patience = setTimeout(() => setWaitedForSettings(true), SETTINGS_PATIENCE_MS);
+    return () => {
+      live = false;
+      clearTimeout(patience);
+    };
+  }, [api]);
+
+  useLayoutEffect(() => {
+    const target = focusTarget.current;
+    if (!target) return;
+    focusTarget.current = null;
+    if (target.kind === 'heading') heading.current?.focus();
+    else entry.current?.focusGroup(target.index);
+  });
+
+  function announce(text: string) {
+    setAnnouncement((previous) => ({ text, seq: previous.seq + 1 }));
+  }
+
+  function settle(outcome: CidOutcome, iid: string, demoAnswer: boolean) {
+    currentRequest.current = null;
+    if (outcome.ok) {
+      const cid = parseCid(outcome.cid);
+      if (!cid.ok) {
+        // A CID that fails its check digits must never be shown as one.
+        setScreen({
+          name: 'error',
+          iid,
+          demo: demoAnswer,
+          title: 'The answer failed its check digits',
+          error: {
+            ...cid.error,
+            // Those are the CID's groups, not the IID's: Edit ID must not point at them.
+            badGroups: undefined,
+            kind: 'unexpected-response',
+            advice: `${cid.error.advice} Try again, or use phone activation (slui 4).`,
+            mayHaveReachedService: true,
+            detail: `Confirmation ID received: ${outcome.cid}`,
+          },
+        });
+        announce('The answer failed its check digits');
+      } else {
+        setScreen({ name: 'result', outcome, cid: cid.value, demo: demoAnswer });
+        announce(demoAnswer ? 'Demo Confirmation ID received' : 'Confirmation ID received');
+      }
+      focusTarget.current = { kind: 'heading' };
+      return;
+    }
+    const { error } = outcome;
+    if (error.kind === 'network' && error.cause === 'cancelled' && !error.mayHaveReachedService) {
+      setScreen({ name: 'entry' });
+      setNotice({ text: 'Request cancelled. Press Enter to send it again.', lasts: 'one-edit' });
+      announce('Request cancelled');
+      focusTarget.current = { kind: 'group', index: 8 };
+      return;
+    }
+    setScreen({ name: 'error', error, iid, demo: demoAnswer });
+    announce(describeError(error, demoAnswer).title);
+    focusTarget.current = { kind: 'heading' };
+  }
+
+  async function request(iid: string) {
+    if (inFlight.current) return;
+    inFlight.current = true;
+    const requestId = crypto.randomUUID();
+    currentRequest.current = requestId;
+    setNotice(null);
+    setScreen({ name: 'busy', requestId, iid, startedAt: Date.now(), demo, cancelling: false });
+    let outcome: CidOutcome;
+    try {
+      outcome = await api.getCid({ requestId, iid, force: false });
+    } catch (cause) {
+      currentRequest.current = null;
+      const title = 'Something went wrong inside CID Desk';
+      setScreen({ name: 'error', error: bridgeError(cause), iid, demo, title });
+      announce(title);
+      focusTarget.current = { kind: 'heading' };
+      return;
+    } finally {
+      inFlight.current = false;
+    }
+    settle(outcome, iid, demo);
+  }
+
+  function cancel() {
+    const requestId = currentRequest.current;
+    if (screen.name !== 'busy' || screen.cancelling || requestId === null) return;
+    setScreen({ ...screen, cancelling: true });
+    // The pending getCid settles with the outcome; a failed cancel just leaves it running.
+    api.cancel({ requestId }).catch(() => undefined);
+  }
+
+  function startOver() {
+    setFields(emptyFields());
+    setNotice(null);
+    setScreen({ name: 'entry' });
+    focusTarget.current = { kind: 'group', index: 0 };
+  }
+
+  function editId() {
+    const firstBad = screen.name === 'error' ? (screen.error.badGroups?.[0] ?? 1) : 1;
+    setScreen({ name: 'entry' });
+    focusTarget.current = { kind: 'group', index: Math.min(Math.max(firstBad - 1, 0), 8) };
+  }
+
+  const onCommand = useEffectEvent((command: AppCommand) => {
+    if (command === 'new') {
+      if (screen.name !== 'busy') {
+        setDialog(null);
+        startOver();
+      }
+    } else if (command === 'settings') setDialog({ name: 'settings' });
+    else if (command === 'reference') setDialog({ name: 'reference', code: null });
+    else setDialog({ name: 'about' });
+  });
+  useEffect(() => api.onCommand((command) => onCommand(command)), [api]);
+
+  const onEscape = useEffectEvent((event: KeyboardEvent) => {
+    if (event.key !== 'Escape' || event.defaultPrevented || dialog !== null) return;
+    if (screen.name === 'busy') {
+      event.preventDefault();
+      cancel();
+    } else if (screen.name === 'entry') {
+      event.preventDefault();
+      startOver();
+    }
+  });
+  useEffect(() => {
+    const listener = (event: KeyboardEvent) => onEscape(event);
+    window.addEventListener('keydown', listener);
+    return () => window.removeEventListener('keydown', listener);
+  }, []);
+
+  const busy = screen.name === 'busy';
+  if (settings === null && !waitedForSettings) return <div className="app" aria-busy="true" />;
+
+  return (
+    <EnvironmentContext value={environment}>
+      <div className={`app${demo ? ' is-demo' : ''}`}>
+        {demo && (
+          <div className="demo-banner" role="note">
+            <strong>DEMO MODE</strong> – answers come from a built-in simulator, not from Microsoft
+          </div>
+        )}
+        <header className="topbar">
+          <div className="brand">
+            <LogoMark className="brand-mark" />
+            <span className="brand-name">CID Desk</span>
+            {demo && <span className="badge is-demo">Demo</span>}
+          </div>
+          <nav className="topbar-actions" aria-label="Application">
+            <button
+              type="button"
+              className="button ghost"
+              onClick={() => setDialog({ name: 'reference', code: null })}
+            >
+              <BookIcon />
+              Error codes
+            </button>
+            <button
+              type="button"
+              className="button ghost"
+              onClick={() => setDialog({ name: 'settings' })}
+            >
+              <SettingsIcon />
+              Settings
+            </button>
+            <button
+              type="button"
+              className="button ghost"
+              onClick={() => setDialog({ name: 'about' })}
+            >
+              <InfoIcon />
+              About
+            </button>
+          </nav>
+        </header>
+
+        <main className="content">
+          {settingsFailed && (
+            <p className="callout is-warning" role="alert">
+              The settings couldn't be read, so the defaults are shown. Open Settings to check them.
+            </p>
+          )}
+          {(screen.name === 'entry' || screen.name === 'busy') && (
+            <IidEntry
+              handle={entry}
+              fields={fields}
+              notice={notice}
+              busy={busy}
+              onEdit={(next, hint) => {
+                setFields(next);
+                setNotice((previous) =>
+                  carryNotice(previous, hint, describeFields(next).iid !== null),
+                );
+              }}
+              onSubmit={(iid) => void request(iid)}
+              onClear={startOver}
+              progress={
+                screen.name === 'busy' ? (
+                  <WaitingPanel
+                    demo={screen.demo}
+                    startedAt={screen.startedAt}
+                    timeoutSeconds={settings?.timeoutSeconds ?? DEFAULT_SETTINGS.timeoutSeconds}
+                    cancelling={screen.cancelling}
+                    onCancel={cancel}
+                  />
+                ) : undefined
+              }
+            />
+          )}
+          {screen.name === 'result' && (
+            <CidResult
+              outcome={screen.outcome}
+              cid={screen.cid}
+              demo={screen.demo}
+              onNew={startOver}
+              headingRef={heading}
+            />
+          )}
+          {screen.name === 'error' && (
+            <ErrorPanel
+              error={screen.error}
+              iid={screen.iid}
+              demo={screen.demo}
+              title={screen.title}
+              onRetry={() => void request(screen.iid)}
+              onEdit={editId}
+              onShowReference={(code) => setDialog({ name: 'reference', code })}
+              headingRef={heading}
+            />
+          )}
+          {screen.name !== 'result' && (
+            <p className="footnote">
+              {demo
+                ? 'Demo mode: requests go to the built-in simulator and never reach Microsoft.'
+                : "Each request uses one activation of the product key. A Confirmation ID obtained before is answered from this computer's history, at no cost."}
+            </p>
+          )}
+        </main>
+
+        <div className="visually-hidden" role="status" aria-live="polite">
+          {announcement.text && <p key={announcement.seq}>{announcement.text}</p>}
+        </div>
+
+        {dialog?.name === 'settings' && (
+          <SettingsDialog
+            settings={settings ?? DEFAULT_SETTINGS}
+            onClose={() => setDialog(null)}
+            onSaved={(saved) => {
+              setSettings(saved);
+              setSettingsFailed(false);
+              setDialog(null);
+              announce('Settings saved');
+            }}
+          />
+        )}
+        {dialog?.name === 'reference' && (
+          <ErrorReference highlight={dialog.code} onClose={() => setDialog(null)} />
+        )}
+        {dialog?.name === 'about' && <AboutDialog onClose={() => setDialog(null)} />}
+      </div>
+    </EnvironmentContext>
+  );
+}

@@ -1,0 +1,219 @@
+/** Explains a failed request: what happened, what to do next, and whether phone activation helps. */
+import type { Ref } from 'react';
+import { describeErrorCode, type PhoneActivation } from '../shared/error-catalog';
+import { mayHaveUsedActivation, type CidDeskError, type NetworkCause } from '../shared/errors';
+import { BookIcon, CheckIcon, CopyIcon, ErrorIcon, PhoneIcon, WarningIcon } from './icons';
+import { groupedIid } from './iid-fields';
+import { useCopy } from './use-copy';
+
+/** The catalogue's advice repeats this; the panel says it once, in its own box. */
+const PHONE_SENTENCE =
+  /\s*Run "slui 4" on the machine you are activating and call the number it shows: Microsoft can issue a Confirmation ID by phone to the owner of a genuine key\./;
+
+export interface ErrorView {
+  /** A short line above the title: the family of the problem. */
+  eyebrow: string;
+  title: string;
+  explanation: string;
+  advice: string;
+  /** For the service's codes: whether Microsoft's phone activation may still help. */
+  phone: PhoneActivation | null;
+}
+
+const CAUSES: Record<NetworkCause, string> = {
+  offline: 'no network connection',
+  dns: "the server's name could not be looked up (DNS)",
+  refused: 'the connection was refused',
+  reset: 'the connection was dropped',
+  tls: 'the secure connection failed (TLS, possibly intercepted)',
+  proxy: 'the proxy failed',
+  'proxy-auth': 'the proxy asks for authentication',
+  timeout: 'no answer in time',
+  cancelled: 'cancelled',
+  other: 'a network error',
+};
+
+/** The cause of a network failure in words, such as "the connection was refused". */
+export function causeText(cause: NetworkCause | undefined): string {
+  return CAUSES[cause ?? 'other'];
+}
+
+/** Turns an error value into the words the panel shows; `demo` names the simulator instead of Microsoft. */
+export function describeError(error: CidDeskError, demo = false): ErrorView {
+  const service = demo ? 'the demo simulator' : 'Microsoft';
+  const Service = demo ? 'The demo simulator' : 'Microsoft';
+  const plain = { explanation: error.message, advice: error.advice, phone: null };
+  switch (error.kind) {
+    case 'service': {
+      if (error.code === null) {
+        return { ...plain, eyebrow: `${Service} refused the request`, title: 'Request refused' };
+      }
+      const info = describeErrorCode(error.code);
+      return {
+        eyebrow: `${Service} refused the request · code ${info.code}`,
+        title: info.title,
+        explanation: info.explanation,
+        advice: error.advice || info.advice,
+        phone: info.phoneActivation,
+      };
+    }
+    case 'network': {
+      const cause = causeText(error.cause);
+      const eyebrow = `Network problem · ${cause.charAt(0).toUpperCase()}${cause.slice(1)}`;
+      if (error.cause === 'timeout') {
+        return { ...plain, eyebrow, title: `${Service} didn't answer in time` };
+      }
+      if (error.cause === 'cancelled') return { ...plain, eyebrow, title: 'Request cancelled' };
+      return { ...plain, eyebrow, title: `Couldn't reach ${service}` };
+    }
+    case 'unexpected-response':
+      return {
+        ...plain,
+        eyebrow: 'Unexpected answer',
+        title: "The service isn't answering properly",
+      };
+    case 'invalid-input':
+      return { ...plain, eyebrow: 'Check the ID', title: "The Installation ID isn't valid" };
+    case 'storage':
+      return { ...plain, eyebrow: 'History problem', title: "CID Desk couldn't use its history" };
+  }
+}
+
+/** The plain-text report behind "Details for support". */
+export function supportDetails(error: CidDeskError, iid: string): string {
+  const lines = [
+    `Kind: ${error.kind}`,
+    `Code: ${error.code ?? 'none'}`,
+    ...(error.cause ? [`Cause: ${error.cause}`] : []),
+    `May have reached the service: ${error.mayHaveReachedService ? 'yes' : 'no'}`,
+    ...(error.badGroups?.length ? [`Bad groups: ${error.badGroups.join(', ')}`] : []),
+    `Installation ID: ${iid}`,
+    `Message: ${error.message}`,
+    `Advice: ${error.advice}`,
+  ];
+  if (error.detail) lines.push('', 'Detail:', error.detail);
+  return lines.join('\n');
+}
+
+export interface ErrorPanelProps {
+  error: CidDeskError;
+  /** The IID that was sent. */
+  iid: string;
+  demo: boolean;
+  /** Replaces the usual title, for failures that happen inside the window itself. */
+  title?: string;
+  onRetry(): void;
+  onEdit(): void;
+  onShowReference(code: string | null): void;
+  headingRef?: Ref<HTMLHeadingElement>;
+}
+
+/** The error screen. */
+export function ErrorPanel({
+  error,
+  iid,
+  demo,
+  title,
+  onRetry,
+  onEdit,
+  onShowReference,
+  headingRef,
+}: ErrorPanelProps) {
+  const view = describeError(error, demo);
+  const { feedback, copy } = useCopy();
+  const details = supportDetails(error, iid);
+  const advice =
+    view.phone === 'maybe' ? view.advice.replace(PHONE_SENTENCE, '').trim() : view.advice;
+
+  return (
+    <section className="card error-panel" aria-labelledby="error-heading">
+      <div className="error-head">
+        <ErrorIcon className="error-mark" />
+        <div>
+          <p className="eyebrow">
+            {view.eyebrow}
+            {demo && <span className="badge is-demo">Demo answer</span>}
+          </p>
+          <h1 id="error-heading" className="card-title" tabIndex={-1} ref={headingRef}>
+            {title ?? view.title}
+          </h1>
+        </div>
+      </div>
+
+      <p className="error-explanation">{view.explanation}</p>
+      <h2 className="section-title">What to do</h2>
+      {advice && <p className="error-advice">{advice}</p>}
+      {view.phone === 'maybe' && (
+        <p className="callout is-phone">
+          <PhoneIcon />
+          <span>
+            <strong>Phone activation may help:</strong> run <code>slui 4</code> on the machine
+            you're activating and call the number it shows. Microsoft can issue a Confirmation ID by
+            phone to the owner of a genuine key.
+          </span>
+        </p>
+      )}
+      {view.phone === 'no' && (
+        <p className="callout is-neutral">
+          <PhoneIcon />
+          <span>
+            <strong>Phone activation won't help for this code.</strong>
+          </span>
+        </p>
+      )}
+      {mayHaveUsedActivation(error) && (
+        <p className="callout is-warning">
+          <WarningIcon />
+          <span>
+            The request may have reached the service, so an activation may have been used. Trying
+            again may use another one.
+          </span>
+        </p>
+      )}
+
+      <p className="for-iid">
+        Installation ID <span className="mono">{groupedIid(iid)}</span>
+      </p>
+
+      <details className="support">
+        <summary>Details for support</summary>
+        <pre className="support-text" tabIndex={0} aria-label="Details for support">
+          {details}
+        </pre>
+        <div className="support-actions">
+          <button
+            type="button"
+            className="button small"
+            onClick={() => void copy(details, 'the details', 'details')}
+          >
+            {feedback?.ok ? <CheckIcon /> : <CopyIcon />}
+            Copy details
+          </button>
+          <p
+            className={`copy-feedback${feedback && !feedback.ok ? ' is-error' : ''}`}
+            role="status"
+          >
+            {feedback?.message}
+          </p>
+        </div>
+      </details>
+
+      <div className="error-actions">
+        <button type="button" className="button primary" onClick={onRetry}>
+          Try again
+        </button>
+        <button type="button" className="button" onClick={onEdit}>
+          Edit ID
+        </button>
+        <button
+          type="button"
+          className="button link"
+          onClick={() => onShowReference(error.kind === 'service' ? error.code : null)}
+        >
+          <BookIcon />
+          {error.kind === 'service' ? 'Look it up in the error codes' : 'All error codes'}
+        </button>
+      </div>
+    </section>
+  );
+}

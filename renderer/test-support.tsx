@@ -1,0 +1,139 @@
+/** Fakes for the component tests: a bridge that records its calls and a clipboard. */
+import { act, render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { vi } from 'vitest';
+import type { CidOutcome, CidSuccess } from '../shared/activation';
+import { chunk } from '../shared/digits';
+import type { CidDeskError } from '../shared/errors';
+import type { AppCommand, AppInfo, CidDeskApi } from '../shared/ipc';
+import { DEFAULT_SETTINGS, type Settings } from '../shared/settings';
+import type { ClipboardWriter } from './api';
+import { App } from './app';
+
+/** The product description's 63-digit IID and the CID the service gave for it. */
+export const IID63 = '722119691970404081693740409628143723123533522755522747247236561';
+export const CID = '062722477945868792870895165923782876591463700690';
+/** The product description's 54-digit IID. */
+export const IID54 = '005950994222211946473620381251933522362211063114026142';
+
+export const APP_INFO: AppInfo = {
+  name: 'CID Desk',
+  version: '0.1.0',
+  licence: 'MIT',
+  electron: '45.5.0',
+  chrome: '142.0.7444.52',
+  node: '22.20.0',
+  platform: 'win32 x64',
+};
+
+/** The IID with one digit of `group` (1-based) changed, so that group fails its check digit. */
+export function withTypo(iid: string, group: number): string {
+  const size = iid.length === 54 ? 6 : 7;
+  const at = (group - 1) * size + 1;
+  return iid.slice(0, at) + String((Number(iid[at]) + 1) % 10) + iid.slice(at + 1);
+}
+
+/** The IID as Windows shows it: groups with spaces. */
+export function grouped(iid: string): string[] {
+  return chunk(iid, iid.length === 54 ? 6 : 7);
+}
+
+/** A successful outcome for `iid`. */
+export function success(iid: string, extra: Partial<CidSuccess> = {}): CidOutcome {
+  return {
+    ok: true,
+    iid,
+    pid: '00000-00138-207-109016-00-1033-26100.0000-0922026',
+    cid: CID,
+    groups: chunk(CID, 6),
+    fromHistory: false,
+    obtainedAt: '2025-03-14T09:26:53.000Z',
+    ...extra,
+  };
+}
+
+/** A failed outcome. */
+export function failure(error: Partial<CidDeskError> & Pick<CidDeskError, 'kind'>): CidOutcome {
+  return { ok: false, error: { message: 'Failed.', advice: 'Try again.', code: null, ...error } };
+}
+
+/** A promise with its resolve function, for answers the test releases when it wants. */
+export function deferred<T>(): { promise: Promise<T>; resolve(value: T): void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((done) => {
+    resolve = done;
+  });
+  return { promise, resolve };
+}
+
+export interface FakeBridge {
+  api: { [K in keyof CidDeskApi]: CidDeskApi[K] & ReturnType<typeof vi.fn> };
+  /** Sends a menu command as main would. */
+  sendCommand(command: AppCommand): void;
+}
+
+/** A bridge whose methods are spies; `overrides` replace the default answers. */
+export function fakeBridge(
+  overrides: Partial<CidDeskApi> = {},
+  settings: Partial<Settings> = {},
+): FakeBridge {
+  const listeners = new Set<(command: AppCommand) => void>();
+  const api = {
+    getCid: vi.fn<CidDeskApi['getCid']>(async ({ iid }) => success(iid)),
+    getRemaining: vi.fn<CidDeskApi['getRemaining']>(async ({ pid }) => ({
+      ok: true,
+      pid,
+      remaining: 3,
+    })),
+    cancel: vi.fn<CidDeskApi['cancel']>(async () => true),
+    getSettings: vi.fn<CidDeskApi['getSettings']>(async () => ({
+      ...DEFAULT_SETTINGS,
+      ...settings,
+    })),
+    saveSettings: vi.fn<CidDeskApi['saveSettings']>(async (saved) => ({
+      ok: true,
+      settings: saved,
+    })),
+    getAppInfo: vi.fn<CidDeskApi['getAppInfo']>(async () => APP_INFO),
+    openExternal: vi.fn<CidDeskApi['openExternal']>(async () => true),
+    onCommand: vi.fn<CidDeskApi['onCommand']>((listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    }),
+  };
+  for (const [name, fn] of Object.entries(overrides)) {
+    (api as Record<string, unknown>)[name] = vi.fn(fn as (...args: never[]) => unknown);
+  }
+  return {
+    api: api as FakeBridge['api'],
+    sendCommand: (command) => act(() => listeners.forEach((listener) => listener(command))),
+  };
+}
+
+export interface RenderOptions {
+  api?: Partial<CidDeskApi>;
+  settings?: Partial<Settings>;
+  clipboard?: ClipboardWriter;
+}
+
+/** Renders the whole window with fakes and waits until it is ready for input. */
+export async function renderApp(options: RenderOptions = {}) {
+  const bridge = fakeBridge(options.api, options.settings);
+  const clipboard = options.clipboard ?? { writeText: vi.fn(async () => undefined) };
+  const user = userEvent.setup();
+  const view = render(<App environment={{ api: bridge.api, clipboard }} />);
+  await screen.findByRole('textbox', { name: 'Group 1 of 9' });
+  return { ...bridge, clipboard, user, ...view };
+}
+
+/** The nine IID boxes, in order. */
+export function groupInputs(): HTMLInputElement[] {
+  return Array.from({ length: 9 }, (_, i) =>
+    screen.getByRole<HTMLInputElement>('textbox', { name: `Group ${i + 1} of 9` }),
+  );
+}
+
+/** What the nine boxes hold. */
+export function groupValues(): string[] {
+  return groupInputs().map((input) => input.value);
+}

@@ -1,9 +1,18 @@
-import type { CidOutcome, RemainingOutcome } from '../shared/activation';
-import { ok } from '../shared/errors';
-import { parseIid } from '../shared/iid';
-import { DEFAULT_PID, parsePid } from '../shared/pid';
+import type { CidOutcome, CidSuccess, RemainingOutcome } from '../shared/activation';
+import { makeError, ok, type CidDeskError, type Result } from '../shared/errors';
+import { parseIid, type IidDigits } from '../shared/iid';
+import { DEFAULT_PID, parsePid, type ExtendedPid } from '../shared/pid';
 import type { ActivationRequest } from '../shared/request';
+import type { ActivationAnswer } from '../shared/response';
 import { sendActivationRequest, type ActivationFetch } from './activation-client';
+import { createInFlight, withLock } from './history-lock';
+import {
+  historyPairKey,
+  type CidRecord,
+  type CidSource,
+  type HistoryStore,
+  type NewHistoryEntry,
+} from './history-store';
 
 export interface GetCidInput {
   /** The IID as the user entered it; validated here. */
@@ -26,17 +35,35 @@ export interface ActivationService {
   getRemaining(input: GetRemainingInput): Promise<RemainingOutcome>;
 }
 
+/** The history the service remembers CIDs in, opened on first use. */
+export interface HistoryAccess {
+  /** Resolves to the store, or to a 'storage' error when it cannot be read; may be called often. */
+  open(): Promise<Result<HistoryStore>>;
+  /** Demo mode keeps its CIDs apart, so a simulated CID never answers a real request. */
+  source: CidSource;
+}
+
 export interface ActivationServiceOptions {
   /** Electron's net.fetch in the app (system proxy), Node's fetch in the CLI. */
   fetch: ActivationFetch;
   endpoint: URL;
   timeoutMs: number;
   now?: () => Date;
+  /**
+   * With a history, a CID already obtained for the same IID and PID is answered from it, and
+   * concurrent requests for one IID, from this process or another, reach the service at most once.
+   */
+  history?: HistoryAccess;
 }
 
-/** The activation service without memory: validates input, sends one request, shapes the outcome. */
+/** How long a request waits for another process's request for the same IID, beyond its own timeout. */
+const LOCK_MARGIN_MS = 15_000;
+
+/** Validates input, answers from history where it can, and otherwise sends exactly one request. */
 export function createActivationService(options: ActivationServiceOptions): ActivationService {
   const now = options.now ?? (() => new Date());
+  const inFlight = createInFlight<string, CidOutcome>();
+
   const send = (request: ActivationRequest, signal: AbortSignal | undefined) =>
     sendActivationRequest(request, {
       fetch: options.fetch,
@@ -45,38 +72,159 @@ export function createActivationService(options: ActivationServiceOptions): Acti
       ...(signal ? { signal } : {}),
     });
 
+  function success(
+    iid: string,
+    pid: string,
+    answer: ActivationAnswer & { type: 'cid' },
+  ): CidSuccess {
+    return {
+      ok: true,
+      iid,
+      pid,
+      cid: answer.cid.digits,
+      groups: answer.cid.groups,
+      fromHistory: false,
+      obtainedAt: now().toISOString(),
+    };
+  }
+
+  async function sendForCid(
+    iid: IidDigits,
+    pid: ExtendedPid,
+    signal?: AbortSignal,
+  ): Promise<CidOutcome> {
+    const answer = await send({ type: 'cid', pid, iid }, signal);
+    if (!answer.ok) return answer;
+    if (answer.value.type !== 'cid') throw new Error('A CID request was answered as another type.');
+    return success(iid, pid, answer.value);
+  }
+
+  /** Within the lock for this IID and PID: history first, then at most one request, then record it. */
+  async function getCidRemembered(
+    history: HistoryStore,
+    source: CidSource,
+    iid: IidDigits,
+    pid: ExtendedPid,
+    input: GetCidInput,
+  ): Promise<CidOutcome> {
+    const fresh = await history.refresh();
+    if (!fresh.ok) return refuseWithoutHistory(fresh.error);
+    const known = history.findCid(iid, pid, source);
+    if (known && !input.force) return fromHistory(known);
+
+    const outcome = await sendForCid(iid, pid, input.signal);
+    const saved = await history.append(recordOf(outcome, iid, pid, source));
+    if (!outcome.ok || saved.ok) return outcome;
+    return {
+      ...outcome,
+      warning: `This Confirmation ID could not be saved to the history (${saved.error.message}). Write it down or copy it now: CID Desk will not remember it, and asking again would use another activation.`,
+    };
+  }
+
   return {
     async getCid(input) {
       const iid = parseIid(input.iid);
       if (!iid.ok) return iid;
       const pid = input.pid ? parsePid(input.pid) : ok(DEFAULT_PID);
       if (!pid.ok) return pid;
-      const answer = await send(
-        { type: 'cid', pid: pid.value, iid: iid.value.digits },
-        input.signal,
-      );
-      if (!answer.ok) return answer;
-      if (answer.value.type !== 'cid')
-        throw new Error('a CID request was answered as another type');
-      return {
-        ok: true,
-        iid: iid.value.digits,
-        pid: pid.value,
-        cid: answer.value.cid.digits,
-        groups: answer.value.cid.groups,
-        fromHistory: false,
-        obtainedAt: now().toISOString(),
-      };
+      const digits = iid.value.digits;
+      const history = options.history;
+      if (!history) return sendForCid(digits, pid.value, input.signal);
+
+      const key = historyPairKey(digits, pid.value);
+      // A double click or a second window joins the request already under way.
+      return inFlight.run(`${key}|${input.force === true}`, async () => {
+        const store = await history.open();
+        if (!store.ok) return refuseWithoutHistory(store.error);
+        const locked = await withLock(
+          store.value.dir,
+          key,
+          () => getCidRemembered(store.value, history.source, digits, pid.value, input),
+          {
+            timeoutMs: options.timeoutMs + LOCK_MARGIN_MS,
+            ...(input.signal ? { signal: input.signal } : {}),
+          },
+        );
+        return locked.ok ? locked.value : { ok: false, error: locked.error };
+      });
     },
 
     async getRemaining(input) {
       const pid = parsePid(input.pid);
       if (!pid.ok) return pid;
       const answer = await send({ type: 'remaining', pid: pid.value }, input.signal);
-      if (!answer.ok) return answer;
-      if (answer.value.type !== 'remaining')
-        throw new Error('a remaining-activations request was answered as another type');
-      return { ok: true, pid: pid.value, remaining: answer.value.remaining };
+      const outcome: RemainingOutcome = !answer.ok
+        ? answer
+        : answer.value.type === 'remaining'
+          ? { ok: true, pid: pid.value, remaining: answer.value.remaining }
+          : {
+              ok: false,
+              error: makeError(
+                'unexpected-response',
+                'The service answered with another type of response.',
+                'Try again later.',
+              ),
+            };
+      // The count spends nothing, so it is recorded for reference only; a failure to save is no reason to withhold it.
+      const store = await options.history?.open();
+      if (store?.ok) {
+        await store.value.append(
+          outcome.ok
+            ? { type: 'remaining', pid: pid.value, remaining: outcome.remaining }
+            : { type: 'error', pid: pid.value, error: briefError(outcome.error) },
+        );
+      }
+      return outcome;
     },
+  };
+}
+
+function fromHistory(record: CidRecord): CidSuccess {
+  return {
+    ok: true,
+    iid: record.iid,
+    pid: record.pid,
+    cid: record.cid,
+    groups: record.cid.match(/\d{6}/g) ?? [],
+    fromHistory: true,
+    obtainedAt: record.at,
+  };
+}
+
+function refuseWithoutHistory(cause: CidDeskError): CidOutcome {
+  return {
+    ok: false,
+    error: makeError(
+      'storage',
+      `Nothing was sent: CID Desk cannot use its history, so it cannot tell whether a Confirmation ID for this Installation ID was already obtained. ${cause.message}`,
+      cause.advice,
+      { mayHaveReachedService: false, ...(cause.detail ? { detail: cause.detail } : {}) },
+    ),
+  };
+}
+
+function briefError(error: CidDeskError): {
+  kind: CidDeskError['kind'];
+  code: string | null;
+  message: string;
+} {
+  return { kind: error.kind, code: error.code, message: error.message };
+}
+
+function recordOf(
+  outcome: CidOutcome,
+  iid: string,
+  pid: string,
+  source: CidSource,
+): NewHistoryEntry {
+  if (outcome.ok) return { type: 'cid', iid, pid, cid: outcome.cid, source };
+  return {
+    type: 'error',
+    iid,
+    pid,
+    error: briefError(outcome.error),
+    ...(outcome.error.mayHaveReachedService !== undefined
+      ? { mayHaveReachedService: outcome.error.mayHaveReachedService }
+      : {}),
   };
 }

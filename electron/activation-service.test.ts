@@ -1,0 +1,206 @@
+import { mkdtemp, readFile, rm, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_PID } from '../shared/pid';
+import { SAMPLE_BLOCKED, SAMPLE_SUCCESS } from '../shared/protocol-samples';
+import { fail, makeError, ok } from '../shared/errors';
+import {
+  createActivationService,
+  type ActivationServiceOptions,
+  type HistoryAccess,
+} from './activation-service';
+import { lazyHistory } from './history-access';
+import { HISTORY_FILE_NAME, type HistoryStore } from './history-store';
+import { startSimulator, type Simulator } from './simulator';
+
+let simulator: Simulator;
+let dir: string;
+
+beforeEach(async () => {
+  simulator = await startSimulator();
+  dir = await mkdtemp(path.join(tmpdir(), 'cid-desk-service-'));
+});
+afterEach(async () => {
+  await simulator.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function service(overrides: Partial<ActivationServiceOptions> = {}) {
+  return createActivationService({
+    fetch,
+    endpoint: new URL(simulator.url),
+    timeoutMs: 5_000,
+    history: lazyHistory(dir).as('service'),
+    ...overrides,
+  });
+}
+
+async function historyLines(): Promise<Record<string, unknown>[]> {
+  const text = await readFile(path.join(dir, HISTORY_FILE_NAME), 'utf8');
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+describe('activation service without history', () => {
+  it('validates, sends once and shapes the outcome', async () => {
+    const outcome = await service({ history: undefined }).getCid({ iid: SAMPLE_SUCCESS.iid });
+    expect(outcome).toMatchObject({
+      ok: true,
+      iid: SAMPLE_SUCCESS.iid,
+      pid: DEFAULT_PID,
+      cid: SAMPLE_SUCCESS.cid,
+      fromHistory: false,
+    });
+    expect(simulator.requestCount).toBe(1);
+  });
+
+  it('sends nothing for an invalid IID or PID', async () => {
+    const bad = await service().getCid({ iid: SAMPLE_SUCCESS.iid.slice(1) });
+    const badPid = await service().getCid({ iid: SAMPLE_SUCCESS.iid, pid: '12-34' });
+    expect(bad).toMatchObject({ ok: false, error: { kind: 'invalid-input' } });
+    expect(badPid).toMatchObject({ ok: false, error: { kind: 'invalid-input' } });
+    expect(simulator.requestCount).toBe(0);
+  });
+});
+
+describe('activation service with history', () => {
+  it('answers a known IID from history without a second request', async () => {
+    const first = await service().getCid({ iid: SAMPLE_SUCCESS.iid });
+    const second = await service().getCid({
+      iid: ` ${SAMPLE_SUCCESS.iid.match(/.{7}/g)!.join('-')} `,
+    });
+    expect(first).toMatchObject({ ok: true, fromHistory: false });
+    expect(second).toEqual({
+      ok: true,
+      iid: SAMPLE_SUCCESS.iid,
+      pid: DEFAULT_PID,
+      cid: SAMPLE_SUCCESS.cid,
+      groups: ['062722', '477945', '868792', '870895', '165923', '782876', '591463', '700690'],
+      fromHistory: true,
+      obtainedAt: first.ok ? first.obtainedAt : '',
+    });
+    expect(simulator.requestCount).toBe(1);
+    expect(await historyLines()).toMatchObject([
+      {
+        v: 1,
+        type: 'cid',
+        iid: SAMPLE_SUCCESS.iid,
+        pid: DEFAULT_PID,
+        cid: SAMPLE_SUCCESS.cid,
+        source: 'service',
+      },
+    ]);
+  });
+
+  it('sends again only when forced', async () => {
+    await service().getCid({ iid: SAMPLE_SUCCESS.iid });
+    const forced = await service().getCid({ iid: SAMPLE_SUCCESS.iid, force: true });
+    expect(forced).toMatchObject({ ok: true, fromHistory: false });
+    expect(simulator.requestCount).toBe(2);
+  });
+
+  it('keys the history by IID and PID', async () => {
+    await service().getCid({ iid: SAMPLE_SUCCESS.iid });
+    const otherPid = await service().getCid({
+      iid: SAMPLE_SUCCESS.iid,
+      pid: '55041-00172-033-600075-03-1033-7601.0000-1412012',
+    });
+    expect(otherPid).toMatchObject({ ok: true, fromHistory: false });
+    expect(simulator.requestCount).toBe(2);
+  });
+
+  it('merges concurrent requests for one IID in one process into one request', async () => {
+    simulator.setScenario({ iid: SAMPLE_SUCCESS.iid }, { kind: 'slow', delayMs: 300 });
+    const shared = service();
+    const outcomes = await Promise.all(
+      Array.from({ length: 5 }, () => shared.getCid({ iid: SAMPLE_SUCCESS.iid })),
+    );
+    expect(simulator.requestCount).toBe(1);
+    for (const outcome of outcomes)
+      expect(outcome).toMatchObject({ ok: true, cid: SAMPLE_SUCCESS.cid });
+  });
+
+  it('lets two independent users of one data folder reach the service once', async () => {
+    simulator.setScenario({ iid: SAMPLE_SUCCESS.iid }, { kind: 'slow', delayMs: 300 });
+    // Two services with their own history handles behave like the app and the CLI.
+    const [a, b] = await Promise.all([
+      service().getCid({ iid: SAMPLE_SUCCESS.iid }),
+      service().getCid({ iid: SAMPLE_SUCCESS.iid }),
+    ]);
+    expect(simulator.requestCount).toBe(1);
+    expect([a, b].map((o) => o.ok && o.fromHistory).sort()).toEqual([false, true]);
+  });
+
+  it('records errors too, and does not answer from them', async () => {
+    const blocked = await service().getCid({ iid: SAMPLE_BLOCKED.iid });
+    expect(blocked).toMatchObject({ ok: false, error: { kind: 'service', code: '0x67' } });
+    await service().getCid({ iid: SAMPLE_BLOCKED.iid });
+    expect(simulator.requestCount).toBe(2);
+    const lines = await historyLines();
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({
+      type: 'error',
+      iid: SAMPLE_BLOCKED.iid,
+      error: { kind: 'service', code: '0x67' },
+    });
+  });
+
+  it('refuses to send when the history cannot be read', async () => {
+    const blocked = path.join(dir, 'not-a-folder');
+    await mkdir(path.join(dir, 'not-a-folder', HISTORY_FILE_NAME), { recursive: true });
+    const outcome = await service({ history: lazyHistory(blocked).as('service') }).getCid({
+      iid: SAMPLE_SUCCESS.iid,
+    });
+    expect(outcome).toMatchObject({
+      ok: false,
+      error: { kind: 'storage', mayHaveReachedService: false },
+    });
+    expect(!outcome.ok && outcome.error.message).toMatch(
+      /^Nothing was sent: CID Desk cannot use its history/,
+    );
+    expect(simulator.requestCount).toBe(0);
+  });
+
+  it('still shows a CID it could not save, with a loud warning', async () => {
+    const real = lazyHistory(dir);
+    // The disk fills up between the lookup and the append: the CID was issued and must not be lost.
+    const fullDisk: HistoryAccess = {
+      source: 'service',
+      open: async () => {
+        const store = await real.open();
+        if (!store.ok) return store;
+        const failing: HistoryStore = Object.create(store.value);
+        failing.append = async () =>
+          fail(makeError('storage', 'The disk is full.', 'Free some space.'));
+        return ok(failing);
+      },
+    };
+    const outcome = await service({ history: fullDisk }).getCid({ iid: SAMPLE_SUCCESS.iid });
+    expect(outcome).toMatchObject({ ok: true, cid: SAMPLE_SUCCESS.cid });
+    expect(outcome.ok && outcome.warning).toBe(
+      'This Confirmation ID could not be saved to the history (The disk is full.). Write it down or copy it now: CID Desk will not remember it, and asking again would use another activation.',
+    );
+  });
+
+  it('keeps demo CIDs apart from real ones', async () => {
+    const history = lazyHistory(dir);
+    await service({ history: history.as('simulator') }).getCid({ iid: SAMPLE_SUCCESS.iid });
+    const real = await service({ history: history.as('service') }).getCid({
+      iid: SAMPLE_SUCCESS.iid,
+    });
+    expect(real).toMatchObject({ ok: true, fromHistory: false });
+    expect(simulator.requestCount).toBe(2);
+  });
+});
+
+describe('remaining activations', () => {
+  it('asks with RequestType 2 and records the answer', async () => {
+    const outcome = await service().getRemaining({ pid: DEFAULT_PID });
+    expect(outcome).toMatchObject({ ok: true, pid: DEFAULT_PID });
+    expect(simulator.requests[0]).toMatchObject({ requestType: 2, pid: DEFAULT_PID });
+    expect(await historyLines()).toMatchObject([{ type: 'remaining', pid: DEFAULT_PID }]);
+  });
+});

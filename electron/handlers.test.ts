@@ -8,6 +8,7 @@ import type { AppInfo, RequestArgs } from '../shared/ipc';
 import { DEFAULT_SETTINGS, type Settings } from '../shared/settings';
 import type { ActivationService, GetCidInput, GetRemainingInput } from './activation-service';
 import { createHandlers, type HandlerDeps } from './handlers';
+import { lazyHistory } from './history-access';
 import { ShowableError } from './ipc-main';
 import { EXTERNAL_LINKS } from './security';
 import { createSettingsStore, type SettingsStore } from './settings-store';
@@ -84,6 +85,11 @@ function setup(overrides: Partial<HandlerDeps> = {}) {
     openExternal: async (url) => {
       opened.push(url);
     },
+    notices: async () => [],
+    history: lazyHistory(dir),
+    chooseSavePath: async () => null,
+    chooseOpenPath: async () => null,
+    emit: () => {},
     ...overrides,
   });
   return { ...set, ...fake, opened, servicesFor };

@@ -1,13 +1,16 @@
 import type { CidOutcome, Failure, RemainingOutcome } from '../shared/activation';
 import { makeError } from '../shared/errors';
-import type { AppInfo } from '../shared/ipc';
+import type { AppInfo, AppNotice } from '../shared/ipc';
 import type { Settings } from '../shared/settings';
 import type { ActivationService } from './activation-service';
+import { createBatchHandlers, type BatchHandlerDeps } from './batch-handlers';
+import { createHistoryHandlers, type HistoryHandlerDeps } from './history-handlers';
 import { ShowableError, type Handlers } from './ipc-main';
 import { allowedExternalUrl } from './security';
 import type { SettingsStore } from './settings-store';
 
-export interface HandlerDeps {
+export interface HandlerDeps
+  extends HistoryHandlerDeps, Omit<BatchHandlerDeps, 'settings' | 'getService'> {
   settings: SettingsStore;
   /** The service for the settings in force (demo mode: the local simulator). */
   getService(settings: Settings): ActivationService | Promise<ActivationService>;
@@ -15,6 +18,8 @@ export interface HandlerDeps {
   /** Opens an allow-listed https URL in the user's browser. */
   openExternal(url: string): Promise<void>;
   log?: (message: string, error?: unknown) => void;
+  /** What the user must be told about, such as a damaged file moved aside. */
+  notices(): Promise<AppNotice[]>;
 }
 
 /** The window's handlers plus what main needs to manage them. */
@@ -118,6 +123,9 @@ export function createHandlers(deps: HandlerDeps): HandlerSet {
       await deps.openExternal(allowed);
       return true;
     },
+    'app:notices': () => deps.notices(),
+    ...createHistoryHandlers(deps),
+    ...createBatchHandlers(deps),
   };
 
   return { handlers, running: () => [...inFlight.keys()] };

@@ -21,63 +21,32 @@ import {
   type Result,
 } from '../shared/errors';
 import { parsePid } from '../shared/pid';
+import type {
+  CidRecord,
+  CidSource,
+  DeleteRecord,
+  ErrorRecord,
+  HistoryEntry,
+  HistoryRecord,
+  NewHistoryEntry,
+  RemainingRecord,
+} from '../shared/history';
 import { acquireLock, errorCode } from './history-lock';
+
+export type {
+  CidRecord,
+  CidSource,
+  DeleteRecord,
+  ErrorRecord,
+  HistoryEntry,
+  HistoryRecord,
+  NewHistoryEntry,
+  RemainingRecord,
+};
 
 export const HISTORY_FILE_NAME = 'history.jsonl';
 /** The record version this code writes; it reads this one and skips higher ones. */
 export const HISTORY_FORMAT_VERSION = 1;
-
-/** Where a CID came from: Microsoft's service, or the built-in simulator of demo mode. */
-export type CidSource = 'service' | 'simulator';
-
-interface RecordHeader {
-  v: 1;
-  /** A random UUID, lower case. */
-  id: string;
-  /** When it happened: ISO 8601, UTC, such as 2025-03-14T09:26:53.589Z. */
-  at: string;
-}
-
-export interface CidRecord extends RecordHeader {
-  type: 'cid';
-  /** The Installation ID's 54 or 63 digits. */
-  iid: string;
-  /** The Extended PID the request was sent with. */
-  pid: string;
-  /** The Confirmation ID's 48 digits. */
-  cid: string;
-  source: CidSource;
-}
-
-export interface ErrorRecord extends RecordHeader {
-  type: 'error';
-  /** Absent when the failed request was for the remaining-activations count. */
-  iid?: string;
-  pid: string;
-  error: { kind: ErrorKind; code: string | null; message: string };
-  /** Set when the request may have reached the service, so an activation may have been used. */
-  mayHaveReachedService?: boolean;
-}
-
-export interface RemainingRecord extends RecordHeader {
-  type: 'remaining';
-  pid: string;
-  remaining: number;
-}
-
-/** A deletion: the entry whose id is `target` no longer counts. */
-export interface DeleteRecord extends RecordHeader {
-  type: 'delete';
-  target: string;
-}
-
-/** What the history lists. */
-export type HistoryEntry = CidRecord | ErrorRecord | RemainingRecord;
-export type HistoryRecord = HistoryEntry | DeleteRecord;
-
-type WithoutHeader<T> = T extends unknown ? Omit<T, 'v' | 'id' | 'at'> : never;
-/** What a caller appends; the store adds the version, the id and the time. */
-export type NewHistoryEntry = WithoutHeader<HistoryEntry>;
 
 /** Told to the user when the history file had to be moved aside. */
 export interface HistoryNotice {

@@ -8,17 +8,16 @@ import { pathToFileURL } from 'node:url';
 import * as electron from 'electron';
 import { app, BrowserWindow, dialog, Menu, net, screen, session, shell } from 'electron';
 import packageJson from '../package.json';
-import type { AppCommand, AppInfo } from '../shared/ipc';
-import type { Settings } from '../shared/settings';
-import { resolveEndpoint } from './activation-client';
-import { createActivationService, type ActivationService } from './activation-service';
+import type { AppCommand, AppInfo, AppNotice } from '../shared/ipc';
+import { resolveEndpoint, type ActivationFetch } from './activation-client';
+import { createAppServices } from './app-services';
 import { APP_NAME, resolveDataDir } from './data-dir';
 import { createHandlers } from './handlers';
-import { isTrustedSender, registerOnIpcMain, send, ShowableError } from './ipc-main';
+import { isTrustedSender, registerOnIpcMain, send } from './ipc-main';
 import { menuTemplate } from './menu';
 import { allowedExternalUrl, installSecurity } from './security';
 import { createSettingsStore } from './settings-store';
-import { startSimulator, type Simulator } from './simulator';
+import { startSimulator } from './simulator';
 import { focusWindow, openMainWindow } from './window';
 import {
   DEFAULT_WINDOW_STATE,
@@ -46,43 +45,19 @@ let mainWindow: BrowserWindow | null = null;
 let windowState: WindowState = { ...DEFAULT_WINDOW_STATE };
 /** The WebContents of the windows main created: the only ones whose messages are answered. */
 const ownWebContents = new Set<number>();
-let simulator: Promise<Simulator> | null = null;
-let cachedService: { key: string; service: ActivationService } | null = null;
 
-const chromiumFetch: typeof fetch = (input, init) =>
-  // Chromium's network stack: the system's proxy settings and certificate store.
-  net.fetch(input instanceof URL ? input.href : input, init);
+const chromiumFetch: ActivationFetch = (input, init) => net.fetch(input, init);
 
 /**
  * CID_DESK_ENDPOINT points the app at another service URL, as it does the command line
  * (https, or http to this computer only): for a company relay, or the local simulator in tests.
  */
-const endpointOverride = resolveEndpoint(process.env.CID_DESK_ENDPOINT);
-
-async function serviceFor(settings: Settings): Promise<ActivationService> {
-  if (!endpointOverride.ok) throw new ShowableError(endpointOverride.error);
-  let endpoint = endpointOverride.value.href;
-  if (settings.demoMode) {
-    // Started on first use only; a failed start is retried on the next request.
-    simulator ??= startSimulator().catch((error: unknown) => {
-      simulator = null;
-      throw error;
-    });
-    endpoint = (await simulator).url;
-  }
-  const key = `${endpoint} ${settings.timeoutSeconds}`;
-  if (cachedService?.key !== key) {
-    cachedService = {
-      key,
-      service: createActivationService({
-        fetch: chromiumFetch,
-        endpoint: new URL(endpoint),
-        timeoutMs: settings.timeoutSeconds * 1000,
-      }),
-    };
-  }
-  return cachedService.service;
-}
+const services = createAppServices({
+  dataDir,
+  fetch: chromiumFetch,
+  endpoint: resolveEndpoint(process.env.CID_DESK_ENDPOINT),
+  startSimulator: () => startSimulator(),
+});
 
 function appInfo(): AppInfo {
   return {
@@ -148,11 +123,49 @@ async function start(): Promise<void> {
 
   const settings = createSettingsStore({ dir: dataDir });
   const loaded = await settings.load();
+  const csvFilter = [{ name: 'CSV', extensions: ['csv'] }];
   const { handlers } = createHandlers({
     settings,
-    getService: serviceFor,
+    getService: services.serviceFor,
+    history: services.history,
     appInfo: appInfo(),
     openExternal,
+    notices: async () => {
+      const notices: AppNotice[] = [];
+      if (loaded.notice !== null) {
+        notices.push({
+          title: 'Your saved settings could not be used',
+          message: loaded.notice,
+          advice: 'Check Settings; the defaults are in use.',
+        });
+      }
+      const history = await services.history.open();
+      if (history.ok && history.value.loadNotice) {
+        const { message, advice } = history.value.loadNotice;
+        notices.push({ title: 'The history file was damaged', message, advice });
+      }
+      return notices;
+    },
+    chooseSavePath: async (defaultName) => {
+      const options = { defaultPath: defaultName, filters: csvFilter };
+      const chosen = mainWindow
+        ? await dialog.showSaveDialog(mainWindow, options)
+        : await dialog.showSaveDialog(options);
+      return chosen.canceled || !chosen.filePath ? null : chosen.filePath;
+    },
+    chooseOpenPath: async () => {
+      const options = {
+        properties: ['openFile' as const],
+        filters: [{ name: 'Lists of Installation IDs', extensions: ['txt', 'csv'] }],
+      };
+      const chosen = mainWindow
+        ? await dialog.showOpenDialog(mainWindow, options)
+        : await dialog.showOpenDialog(options);
+      return chosen.canceled ? null : (chosen.filePaths[0] ?? null);
+    },
+    emit: (progress) => {
+      if (mainWindow) send(mainWindow.webContents, 'batch:progress', progress);
+    },
     log,
   });
   registerOnIpcMain(
@@ -191,18 +204,6 @@ async function start(): Promise<void> {
   );
   mainWindow = createWindow();
 
-  if (loaded.notice !== null) {
-    const window = mainWindow;
-    window.once('ready-to-show', () => {
-      void dialog.showMessageBox(window, {
-        type: 'warning',
-        title: APP_NAME,
-        message: 'CID Desk could not use your saved settings',
-        detail: loaded.notice ?? '',
-      });
-    });
-  }
-
   app.on('activate', () => {
     // macOS: clicking the dock icon with no window open makes a new one.
     if (mainWindow === null) mainWindow = createWindow();
@@ -222,7 +223,7 @@ if (!app.requestSingleInstanceLock()) {
     if (process.platform !== 'darwin') app.quit();
   });
   app.on('will-quit', () => {
-    void simulator?.then((running) => running.close()).catch(() => undefined);
+    void services.close();
   });
   app
     .whenReady()

@@ -1,0 +1,63 @@
+import type { Result } from '../shared/errors';
+import type { Settings } from '../shared/settings';
+import type { ActivationFetch } from './activation-client';
+import { createActivationService, type ActivationService } from './activation-service';
+import { lazyHistory } from './history-access';
+import { ShowableError } from './ipc-main';
+import type { Simulator } from './simulator';
+
+export interface AppServicesDeps {
+  dataDir: string;
+  /** Chromium's network stack in the app: the system proxy and certificate store. */
+  fetch: ActivationFetch;
+  /** Microsoft's service, or the CID_DESK_ENDPOINT override, already validated. */
+  endpoint: Result<URL>;
+  /** Starts the built-in simulator, for demo mode. */
+  startSimulator(): Promise<Simulator>;
+}
+
+/**
+ * What the app's window works with: the activation service for the settings in force, on top of
+ * the one history it shares with the command line. Demo mode starts the simulator on first use
+ * and keeps its CIDs apart in the history.
+ */
+export function createAppServices(deps: AppServicesDeps) {
+  const history = lazyHistory(deps.dataDir);
+  let simulator: Promise<Simulator> | null = null;
+  let cached: { key: string; service: ActivationService } | null = null;
+
+  async function serviceFor(settings: Settings): Promise<ActivationService> {
+    if (!deps.endpoint.ok) throw new ShowableError(deps.endpoint.error);
+    let endpoint = deps.endpoint.value;
+    if (settings.demoMode) {
+      // Started on first use only; a failed start is tried again on the next request.
+      simulator ??= deps.startSimulator().catch((error: unknown) => {
+        simulator = null;
+        throw error;
+      });
+      endpoint = new URL((await simulator).url);
+    }
+    const key = `${endpoint.href} ${settings.timeoutSeconds}`;
+    if (cached?.key !== key) {
+      cached = {
+        key,
+        service: createActivationService({
+          fetch: deps.fetch,
+          endpoint,
+          timeoutMs: settings.timeoutSeconds * 1000,
+          history: history.as(settings.demoMode ? 'simulator' : 'service'),
+        }),
+      };
+    }
+    return cached.service;
+  }
+
+  return {
+    history,
+    serviceFor,
+    /** Stops the demo simulator, if it was started. */
+    async close(): Promise<void> {
+      await simulator?.then((running) => running.close()).catch(() => undefined);
+    },
+  };
+}

@@ -1,6 +1,12 @@
-import type { CidOutcome, CidSuccess, RemainingOutcome } from '../shared/activation';
+import type {
+  CidOutcome,
+  CidSuccess,
+  RemainingOutcome,
+  RemainingSuccess,
+} from '../shared/activation';
 import { CID_GROUP_LABELS } from '../shared/cid';
 import { describeErrorCode } from '../shared/error-catalog';
+import type { HistoryPage } from './history-store';
 import { mayHaveUsedActivation, type CidDeskError, type ErrorKind } from '../shared/errors';
 
 /** Exit statuses of `cid-desk`: a published contract, only ever extended. */
@@ -12,6 +18,8 @@ export const EXIT = {
   network: 4,
   unexpected: 5,
   storage: 6,
+  /** batch: some rows failed or were invalid; each line says which. */
+  partial: 10,
   interrupted: 130,
 } as const;
 
@@ -85,7 +93,7 @@ export function formatCidHuman(outcome: CidSuccess): string {
   ];
   if (outcome.fromHistory) {
     lines.push(
-      `Already obtained on ${outcome.obtainedAt}; answered from history, no activation was used.`,
+      `Already obtained on ${outcome.obtainedAt.slice(0, 10)} at ${outcome.obtainedAt.slice(11, 16)} UTC; answered from the history, no activation was used.`,
       '',
     );
   }
@@ -128,4 +136,39 @@ export function formatErrorHuman(error: CidDeskError): string {
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** The remaining-activations answer as a person reads it. */
+export function formatRemainingHuman(outcome: RemainingSuccess): string {
+  const count =
+    outcome.remaining === 0
+      ? 'No activations are left'
+      : `${outcome.remaining} activation${outcome.remaining === 1 ? ' is' : 's are'} left`;
+  return `${count} on the key behind Extended PID ${outcome.pid}.\n`;
+}
+
+/** `history --json`: one object holding the matching entries, newest first, as stored. */
+export function historyJson(page: HistoryPage): string {
+  return JSON.stringify({ ok: true, total: page.total, entries: page.entries });
+}
+
+/** The history as a person reads it: one line per entry, newest first. */
+export function formatHistoryHuman(page: HistoryPage): string {
+  if (page.total === 0) return 'The history is empty.\n';
+  const lines = page.entries.map((entry) => {
+    const when = `${entry.at.slice(0, 10)} ${entry.at.slice(11, 16)} UTC`;
+    switch (entry.type) {
+      case 'cid':
+        return `${when}  CID        ${entry.iid}  ${entry.cid.match(/\d{6}/g)!.join('-')}${entry.source === 'simulator' ? '  (demo)' : ''}`;
+      case 'error':
+        return `${when}  error      ${entry.iid ?? entry.pid}  ${entry.error.code ?? entry.error.kind}: ${entry.error.message}`;
+      case 'remaining':
+        return `${when}  remaining  ${entry.pid}  ${entry.remaining} left`;
+    }
+  });
+  const shown =
+    page.entries.length < page.total
+      ? `\n${page.entries.length} of ${page.total} entries shown.`
+      : '';
+  return `${lines.join('\n')}\n${shown ? `${shown}\n` : ''}`;
 }

@@ -1,10 +1,27 @@
+import { readFile, stat } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import packageJson from '../package.json';
-import type { CidOutcome } from '../shared/activation';
+import type { CidOutcome, RemainingOutcome } from '../shared/activation';
+import { BATCH_CONCURRENCY } from '../shared/batch';
+import { scanIids } from '../shared/iid-scan';
 import { makeError, type CidDeskError } from '../shared/errors';
 import { resolveEndpoint } from './activation-client';
-import { createActivationService } from './activation-service';
-import { cidJson, EXIT, exitStatusFor, formatCidHuman, formatErrorHuman } from './cli-output';
+import { createActivationService, type ActivationService } from './activation-service';
+import {
+  cidJson,
+  errorJson,
+  EXIT,
+  exitStatusFor,
+  formatCidHuman,
+  formatErrorHuman,
+  formatHistoryHuman,
+  formatRemainingHuman,
+  historyJson,
+  remainingJson,
+} from './cli-output';
+import { MAX_BATCH_FILE_BYTES } from './batch-handlers';
+import { batchRowToJson, runBatch } from './batch-runner';
+import { lazyHistory } from './history-access';
 import { createNodeFetch } from './node-fetch';
 import { startSimulator, type SimulatorRequest } from './simulator';
 import { readScenarioFile, type ScenarioTable } from './simulator-scenarios';
@@ -18,19 +35,34 @@ export interface CliIo {
   signal: AbortSignal;
   /** Whether stderr is a terminal, to show progress. */
   interactive: boolean;
+  /** The data folder shared with the app (resolveDataDir). */
+  dataDir: string;
+  /** Reads all of standard input, for `batch -`. */
+  readStdin(): Promise<string>;
 }
 
 const USAGE = `CID Desk ${packageJson.version}: get a Confirmation ID for an Installation ID from Microsoft's BatchActivation service.
 
 Usage:
-  cid-desk get <IID> [--pid <EPID>] [--endpoint <URL>] [--timeout <seconds>] [--json] [--demo]
+  cid-desk get <IID> [--pid <EPID>] [--force] [--endpoint <URL>] [--timeout <seconds>] [--json] [--demo]
+  cid-desk remaining <EPID> [--endpoint <URL>] [--timeout <seconds>] [--json] [--demo]
+  cid-desk history [--query <text>] [--limit <N>] [--json]
+  cid-desk batch <FILE | -> [--pid <EPID>] [--force] [--concurrency <N>] [--endpoint <URL>] [--timeout <seconds>] [--demo]
   cid-desk simulate [--port <N>] [--scenarios <FILE>] [--quiet]
   cid-desk --help | --version
 
 Commands:
   get        Ask for the Confirmation ID of an Installation ID (54 or 63 digits; spaces and
              dashes are fine, the ID may also be given as several arguments).
-             A successful request uses one activation of the product key.
+             A successful request uses one activation of the product key. A CID
+             obtained before for the same IID and PID is answered from the history,
+             without asking again; --force asks again anyway (uses an activation).
+  remaining  Ask how many activations remain for the MAK behind an Extended PID.
+  history    List the requests made from this computer, newest first: CIDs obtained,
+             errors, remaining counts. --query matches IID, CID, date (YYYY-MM-DD) or text.
+  batch      Find every Installation ID in a text or CSV file (or standard input, -) and
+             ask for their CIDs, a few at a time (--concurrency, default 2, at most 8).
+             Prints one JSON object per line: a row per ID, invalid ones included.
   simulate   Run a local simulator of the activation service on 127.0.0.1, for testing.
              It prints its URL, then logs each request it answers (not with --quiet).
              --scenarios takes a JSON file of answers by IID or PID, for example
@@ -38,6 +70,9 @@ Commands:
 
 Options for get:
   --pid <EPID>         Your own Extended PID (slmgr.vbs /dlv shows it); a default is used otherwise.
+  --force              Send even though the history already holds a CID for this IID.
+
+Options for get and remaining:
   --endpoint <URL>     Another service URL: https://, or http:// to this machine only.
                        The environment variable CID_DESK_ENDPOINT does the same.
   --timeout <seconds>  How long to wait for the service (default 30).
@@ -45,18 +80,48 @@ Options for get:
   --demo               Ask the built-in simulator instead of Microsoft: no activation is used.
 
 Proxies: HTTPS_PROXY, HTTP_PROXY and NO_PROXY are honoured.
+The history and settings live in the per-user data folder shared with the app, or in the
+folder named by CID_DESK_DATA_DIR.
 
 Exit status:
   0 CID obtained, 2 invalid input or usage, 3 the service answered with an error code,
-  4 network failure or timeout, 5 unexpected response from the service, 130 interrupted.
+  4 network failure or timeout, 5 unexpected response from the service,
+  6 the history cannot be read or written (nothing was sent), 130 interrupted.
+  batch: 0 every ID got a CID, 2 no valid ID found, 10 some IDs failed or were invalid.
 `;
 
-const GET_OPTIONS = {
-  pid: { type: 'string' },
+const CONNECTION_OPTIONS = {
   endpoint: { type: 'string' },
   timeout: { type: 'string' },
-  json: { type: 'boolean' },
   demo: { type: 'boolean' },
+} satisfies ParseArgsConfig['options'];
+
+const GET_OPTIONS = {
+  ...CONNECTION_OPTIONS,
+  pid: { type: 'string' },
+  force: { type: 'boolean' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} satisfies ParseArgsConfig['options'];
+
+const REMAINING_OPTIONS = {
+  ...CONNECTION_OPTIONS,
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} satisfies ParseArgsConfig['options'];
+
+const BATCH_OPTIONS = {
+  ...CONNECTION_OPTIONS,
+  pid: { type: 'string' },
+  force: { type: 'boolean' },
+  concurrency: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} satisfies ParseArgsConfig['options'];
+
+const HISTORY_OPTIONS = {
+  query: { type: 'string' },
+  limit: { type: 'string' },
+  json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } satisfies ParseArgsConfig['options'];
 
@@ -94,6 +159,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return EXIT.ok;
       case 'get':
         return await runGet(rest, io);
+      case 'remaining':
+        return await runRemaining(rest, io);
+      case 'history':
+        return await runHistory(rest, io);
+      case 'batch':
+        return await runBatchCommand(rest, io);
       case 'simulate':
         return await runSimulate(rest, io);
       default:
@@ -115,6 +186,51 @@ function parseTimeout(raw: string | undefined): number {
     throw new UsageError(`--timeout takes a number of seconds from 1 to 600, not "${raw}".`);
   }
   return Math.round(seconds * 1000);
+}
+
+/** The service a command talks to: Microsoft's, another endpoint, or an in-process simulator. */
+interface Connection {
+  service: ActivationService;
+  demo: boolean;
+  host: string;
+}
+
+/**
+ * Runs `use` with a service built from the command's options and the shared history, then
+ * closes what was opened. An invalid endpoint is reported through `failWith`.
+ */
+async function withConnection(
+  values: { endpoint?: string; timeout?: string; demo?: boolean },
+  io: CliIo,
+  failWith: (error: CidDeskError) => number,
+  use: (connection: Connection) => Promise<number>,
+): Promise<number> {
+  const timeoutMs = parseTimeout(values.timeout);
+  if (values.demo && values.endpoint) {
+    throw new UsageError('--demo and --endpoint cannot be used together.');
+  }
+  const simulator = values.demo ? await startSimulator() : undefined;
+  // The simulator is on this machine: no proxy may stand between the two.
+  const nodeFetch = simulator ? undefined : await createNodeFetch(io.env);
+  try {
+    const endpoint = resolveEndpoint(simulator?.url ?? values.endpoint ?? io.env.CID_DESK_ENDPOINT);
+    if (!endpoint.ok) return failWith(endpoint.error);
+    const history = lazyHistory(io.dataDir);
+    const store = await history.open();
+    if (store.ok && store.value.loadNotice) {
+      io.stderr(`Warning: ${store.value.loadNotice.message} ${store.value.loadNotice.advice}\n`);
+    }
+    const service = createActivationService({
+      fetch: nodeFetch ?? fetch,
+      endpoint: endpoint.value,
+      timeoutMs,
+      history: history.as(simulator ? 'simulator' : 'service'),
+    });
+    return await use({ service, demo: simulator !== undefined, host: endpoint.value.host });
+  } finally {
+    await nodeFetch?.close();
+    await simulator?.close();
+  }
 }
 
 async function runGet(args: string[], io: CliIo): Promise<number> {
@@ -141,41 +257,157 @@ async function runGet(args: string[], io: CliIo): Promise<number> {
       ),
     );
   }
-  const timeoutMs = parseTimeout(values.timeout);
-  if (values.demo && values.endpoint) {
-    throw new UsageError('--demo and --endpoint cannot be used together.');
-  }
-
-  const simulator = values.demo ? await startSimulator() : undefined;
-  let onExit: (() => Promise<void> | undefined) | undefined;
-  try {
-    const endpoint = resolveEndpoint(simulator?.url ?? values.endpoint ?? io.env.CID_DESK_ENDPOINT);
-    if (!endpoint.ok) return failWith(endpoint.error);
-    // The simulator is on this machine: no proxy may stand between the two.
-    const nodeFetch = simulator ? undefined : await createNodeFetch(io.env);
-    onExit = () => nodeFetch?.close();
-    const service = createActivationService({
-      fetch: nodeFetch ?? fetch,
-      endpoint: endpoint.value,
-      timeoutMs,
-    });
+  return withConnection(values, io, failWith, async ({ service, demo, host }) => {
     if (io.interactive && !json) {
       io.stderr(
-        simulator
+        demo
           ? 'Demo mode: asking the built-in simulator; no request reaches Microsoft.\n'
-          : `Asking ${endpoint.value.host} for a Confirmation ID…\n`,
+          : `Asking ${host} for a Confirmation ID…\n`,
       );
     }
     const outcome = await service.getCid({
       iid: positionals.join(' '),
       pid: values.pid ?? null,
+      force: values.force === true,
       signal: io.signal,
     });
-    return report(outcome, simulator ? { demo: true } : {});
-  } finally {
-    await onExit?.();
-    await simulator?.close();
+    return report(outcome, demo ? { demo: true } : {});
+  });
+}
+
+async function runRemaining(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, REMAINING_OPTIONS);
+  if (values.help) {
+    io.stdout(USAGE);
+    return EXIT.ok;
   }
+  const json = values.json === true;
+  const report = (outcome: RemainingOutcome, extra: Record<string, unknown> = {}): number => {
+    if (json) io.stdout(`${remainingJson(outcome, extra)}\n`);
+    else if (outcome.ok) io.stdout(formatRemainingHuman(outcome));
+    else io.stderr(formatErrorHuman(outcome.error));
+    return outcome.ok ? EXIT.ok : exitStatusFor(outcome.error);
+  };
+  const failWith = (error: CidDeskError) => report({ ok: false, error });
+  if (positionals.length !== 1) {
+    return failWith(
+      makeError(
+        'invalid-input',
+        positionals.length === 0 ? 'No Extended PID was given.' : 'Give one Extended PID.',
+        'Run: cid-desk remaining <Extended PID>. slmgr.vbs /dlv shows the Extended PID of a MAK.',
+      ),
+    );
+  }
+  return withConnection(values, io, failWith, async ({ service, demo }) => {
+    const outcome = await service.getRemaining({ pid: positionals[0]!, signal: io.signal });
+    return report(outcome, demo ? { demo: true } : {});
+  });
+}
+
+async function readBatchInput(source: string, io: CliIo): Promise<string> {
+  if (source === '-') return io.readStdin();
+  try {
+    const info = await stat(source);
+    if (info.size > MAX_BATCH_FILE_BYTES) {
+      throw new UsageError(
+        `${source} is larger than ${MAX_BATCH_FILE_BYTES / 1024 / 1024} MB; a list of Installation IDs is far smaller.`,
+      );
+    }
+    return await readFile(source, 'utf8');
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`${source} could not be read: ${(error as Error).message}`);
+  }
+}
+
+async function runBatchCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, BATCH_OPTIONS);
+  if (values.help) {
+    io.stdout(USAGE);
+    return EXIT.ok;
+  }
+  if (positionals.length !== 1) {
+    throw new UsageError('batch takes one file of Installation IDs, or - for standard input.');
+  }
+  const concurrency =
+    values.concurrency === undefined ? BATCH_CONCURRENCY.default : Number(values.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > BATCH_CONCURRENCY.max) {
+    throw new UsageError(
+      `--concurrency takes a whole number from 1 to ${BATCH_CONCURRENCY.max}, not "${values.concurrency}".`,
+    );
+  }
+  const scan = scanIids(await readBatchInput(positionals[0]!, io));
+  for (const invalid of scan.invalid) {
+    io.stdout(
+      `${JSON.stringify({ iid: invalid.text, ok: false, line: invalid.line, error: errorJson(invalid.error) })}\n`,
+    );
+  }
+  if (scan.found.length === 0) {
+    io.stderr(
+      `No valid Installation ID was found${scan.invalid.length > 0 ? `; ${scan.invalid.length} invalid ones are listed above` : ''}.\n`,
+    );
+    return EXIT.usage;
+  }
+  const failWith = (error: CidDeskError) => {
+    io.stdout(`${JSON.stringify({ ok: false, error: errorJson(error) })}\n`);
+    return exitStatusFor(error);
+  };
+  return withConnection(values, io, failWith, async ({ service, demo }) => {
+    const result = await runBatch(
+      scan.found.map((found) => found.digits),
+      {
+        concurrency,
+        signal: io.signal,
+        getCid: (iid, signal) =>
+          service.getCid({ iid, pid: values.pid ?? null, force: values.force === true, signal }),
+        onProgress: (event) => {
+          if (event.status !== 'done') return;
+          io.stdout(
+            `${batchRowToJson({ index: event.index, iid: event.iid, duplicateOf: null, status: 'done', outcome: event.outcome })}\n`,
+          );
+        },
+      },
+    );
+    for (const row of result.rows) {
+      if (row.status === 'cancelled') io.stdout(`${batchRowToJson(row)}\n`);
+    }
+    const { summary } = result;
+    io.stderr(
+      `${summary.total} Installation IDs${demo ? ' (demo)' : ''}: ${summary.obtained} CIDs obtained, ${summary.fromHistory} from history, ${summary.failed} failed, ${summary.cancelled} not sent; ${scan.invalid.length} invalid, ${scan.duplicates} duplicates dropped.\n`,
+    );
+    if (io.signal.aborted) return EXIT.interrupted;
+    return summary.failed > 0 || summary.cancelled > 0 || scan.invalid.length > 0
+      ? EXIT.partial
+      : EXIT.ok;
+  });
+}
+
+async function runHistory(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, HISTORY_OPTIONS);
+  if (values.help) {
+    io.stdout(USAGE);
+    return EXIT.ok;
+  }
+  if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0]}".`);
+  const limit = values.limit === undefined ? undefined : Number(values.limit);
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
+    throw new UsageError(`--limit takes a whole number from 1, not "${values.limit}".`);
+  }
+  const store = await lazyHistory(io.dataDir).open();
+  if (!store.ok) {
+    if (values.json) io.stdout(`${JSON.stringify({ ok: false, error: errorJson(store.error) })}\n`);
+    else io.stderr(formatErrorHuman(store.error));
+    return exitStatusFor(store.error);
+  }
+  if (store.value.loadNotice) {
+    io.stderr(`Warning: ${store.value.loadNotice.message} ${store.value.loadNotice.advice}\n`);
+  }
+  const page = store.value.list({
+    ...(values.query !== undefined ? { query: values.query } : {}),
+    ...(limit !== undefined ? { limit } : {}),
+  });
+  io.stdout(values.json ? `${historyJson(page)}\n` : formatHistoryHuman(page));
+  return EXIT.ok;
 }
 
 async function runSimulate(args: string[], io: CliIo): Promise<number> {

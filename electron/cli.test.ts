@@ -1,7 +1,9 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import packageJson from '../package.json';
 import { SAMPLE_BLOCKED, SAMPLE_SUCCESS } from '../shared/protocol-samples';
 import { startSimulator, type Simulator } from './simulator';
@@ -15,17 +17,21 @@ interface Run {
   stderr: string;
 }
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
+function cli(args: string[], env: Record<string, string> = {}, input?: string): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       [CLI, ...args],
-      { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 20_000 },
+      {
+        env: { PATH: process.env.PATH ?? '', CID_DESK_DATA_DIR: dataDir, ...env },
+        timeout: 20_000,
+      },
       (error, stdout, stderr) => {
         const status = error && typeof error.code === 'number' ? error.code : error ? null : 0;
         resolve({ status, stdout, stderr });
       },
     );
+    child.stdin?.end(input ?? '');
   });
 }
 
@@ -33,11 +39,19 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
 const TYPO_IN_GROUP_3 = `${SAMPLE_SUCCESS.iid.slice(0, 14)}${(Number(SAMPLE_SUCCESS.iid[14]) + 1) % 10}${SAMPLE_SUCCESS.iid.slice(15)}`;
 
 let simulator: Simulator;
+let dataDir: string;
 beforeAll(async () => {
   simulator = await startSimulator();
 });
 afterAll(async () => {
   await simulator.close();
+});
+beforeEach(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'cid-desk-cli-'));
+  simulator.reset();
+});
+afterEach(async () => {
+  await rm(dataDir, { recursive: true, force: true });
 });
 
 describe('cid-desk get', () => {
@@ -126,6 +140,142 @@ describe('cid-desk get', () => {
     expect(timeout.stderr).toContain(
       '--timeout takes a number of seconds from 1 to 600, not "soon".',
     );
+  });
+});
+
+describe('never twice', () => {
+  it('answers a known IID from the history, and sends again only with --force', async () => {
+    const args = ['get', SAMPLE_SUCCESS.iid, '--endpoint', simulator.url, '--json'];
+    const first = JSON.parse((await cli(args)).stdout);
+    const second = await cli(args);
+    expect(second.status).toBe(0);
+    expect(JSON.parse(second.stdout)).toMatchObject({
+      ok: true,
+      cid: SAMPLE_SUCCESS.cid,
+      fromHistory: true,
+      obtainedAt: first.obtainedAt,
+    });
+    expect(simulator.requestCount).toBe(1);
+    const human = await cli(args.slice(0, -1));
+    expect(human.stdout).toContain('answered from the history, no activation was used.');
+    const forced = JSON.parse((await cli([...args, '--force'])).stdout);
+    expect(forced).toMatchObject({ ok: true, fromHistory: false });
+    expect(simulator.requestCount).toBe(2);
+  });
+
+  it('lets two CLIs started at once for one IID reach the service once', async () => {
+    simulator.setScenario({ iid: SAMPLE_SUCCESS.iid }, { kind: 'slow', delayMs: 500 });
+    const args = ['get', SAMPLE_SUCCESS.iid, '--endpoint', simulator.url, '--json'];
+    const runs = await Promise.all([cli(args), cli(args), cli(args)]);
+    expect(runs.map((run) => run.status)).toEqual([0, 0, 0]);
+    const fromHistory = runs.map((run) => JSON.parse(run.stdout).fromHistory).sort();
+    expect(fromHistory).toEqual([false, true, true]);
+    expect(simulator.requestCount).toBe(1);
+  });
+
+  it('refuses to send when the history cannot be read, exit 6', async () => {
+    await writeFile(path.join(dataDir, 'blocker'), 'a file, not a folder');
+    const run = await cli(['get', SAMPLE_SUCCESS.iid, '--endpoint', simulator.url, '--json'], {
+      CID_DESK_DATA_DIR: path.join(dataDir, 'blocker'),
+    });
+    expect(run.status).toBe(6);
+    expect(JSON.parse(run.stdout).error.kind).toBe('storage');
+    expect(simulator.requestCount).toBe(0);
+  });
+
+  it('lists the history, newest first, as JSON and as text', async () => {
+    await cli(['get', SAMPLE_SUCCESS.iid, '--endpoint', simulator.url]);
+    await cli(['get', SAMPLE_BLOCKED.iid, '--endpoint', simulator.url]);
+    const json = JSON.parse((await cli(['history', '--json'])).stdout);
+    expect(json).toMatchObject({
+      ok: true,
+      total: 2,
+      entries: [
+        { type: 'error', iid: SAMPLE_BLOCKED.iid, error: { kind: 'service', code: '0x67' } },
+        { type: 'cid', iid: SAMPLE_SUCCESS.iid, cid: SAMPLE_SUCCESS.cid, source: 'service' },
+      ],
+    });
+    const text = await cli(['history', '--query', '062722']);
+    expect(text.stdout).toMatch(
+      new RegExp(
+        `^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC  CID        ${SAMPLE_SUCCESS.iid}  062722-477945-868792-870895-165923-782876-591463-700690\n$`,
+      ),
+    );
+  });
+});
+
+describe('cid-desk remaining', () => {
+  it('reports the activations left on a key', async () => {
+    const pid = '55041-00172-033-600075-03-1033-7601.0000-1412012';
+    simulator.setScenario({ pid }, { kind: 'remaining', remaining: 0 });
+    const run = await cli(['remaining', pid, '--endpoint', simulator.url]);
+    expect(run).toMatchObject({
+      status: 0,
+      stdout: `No activations are left on the key behind Extended PID ${pid}.\n`,
+    });
+    const json = JSON.parse(
+      (await cli(['remaining', pid, '--endpoint', simulator.url, '--json'])).stdout,
+    );
+    expect(json).toEqual({ ok: true, pid, remaining: 0 });
+  });
+
+  it('refuses a malformed Extended PID without sending', async () => {
+    const run = await cli(['remaining', '12345', '--endpoint', simulator.url, '--json']);
+    expect(run.status).toBe(2);
+    expect(simulator.requestCount).toBe(0);
+  });
+});
+
+describe('cid-desk batch', () => {
+  it('finds the IIDs in a CSV, prints one JSON line per row, and skips what history knows', async () => {
+    await cli(['get', SAMPLE_SUCCESS.iid, '--endpoint', simulator.url]);
+    const file = path.join(dataDir, 'machines.csv');
+    const grouped = SAMPLE_SUCCESS.iid.match(/.{7}/g)!.join('-');
+    await writeFile(
+      file,
+      `host,installation id\r\npc-1,"${grouped}"\r\npc-2,${SAMPLE_BLOCKED.iid}\r\npc-3,${TYPO_IN_GROUP_3}\r\npc-4,${SAMPLE_SUCCESS.iid}\r\n`,
+    );
+    const run = await cli(['batch', file, '--endpoint', simulator.url]);
+    expect(run.status).toBe(10);
+    const lines = run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines).toHaveLength(3);
+    expect(lines.find((l) => l.line === 4)).toMatchObject({
+      ok: false,
+      error: { kind: 'invalid-input', badGroups: [3] },
+    });
+    expect(lines.find((l) => l.iid === SAMPLE_SUCCESS.iid)).toMatchObject({
+      ok: true,
+      fromHistory: true,
+      cid: SAMPLE_SUCCESS.cid,
+    });
+    expect(lines.find((l) => l.iid === SAMPLE_BLOCKED.iid)).toMatchObject({
+      ok: false,
+      error: { code: '0x67' },
+    });
+    expect(run.stderr).toContain(
+      '2 Installation IDs: 0 CIDs obtained, 1 from history, 1 failed, 0 not sent; 1 invalid, 1 duplicates dropped.',
+    );
+    // One request for the first get, one for the blocked IID; the known IID cost nothing.
+    expect(simulator.requestCount).toBe(2);
+  });
+
+  it('reads standard input with -, and exits 0 when every IID got a CID', async () => {
+    const run = await cli(['batch', '-', '--demo'], {}, `${SAMPLE_SUCCESS.iid}\n`);
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      iid: SAMPLE_SUCCESS.iid,
+      ok: true,
+      cid: SAMPLE_SUCCESS.cid,
+    });
+  });
+
+  it('exits 2 when the input holds no Installation ID', async () => {
+    const run = await cli(['batch', '-', '--demo'], {}, 'nothing to see here 12345\n');
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe('No valid Installation ID was found.\n');
   });
 });
 

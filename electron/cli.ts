@@ -1,5 +1,7 @@
 /** Entry point of the `cid-desk` command line: wires the process to runCli. */
+import os from 'node:os';
 import { runCli } from './cli-run';
+import { resolveDataDir } from './data-dir';
 
 const controller = new AbortController();
 let interrupts = 0;
@@ -18,6 +20,12 @@ runCli(process.argv.slice(2), {
   env: process.env,
   signal: controller.signal,
   interactive: process.stderr.isTTY === true,
+  readStdin: async () => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  },
+  dataDir: resolveDataDir(process.env, process.platform, os.homedir(), process.cwd()),
 }).then(
   (status) => {
     process.exitCode = status;

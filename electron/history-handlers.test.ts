@@ -60,11 +60,8 @@ describe('history handlers', () => {
     if (!other.ok) throw new Error(other.error.message);
     await other.value.append({ type: 'remaining', pid: DEFAULT_PID, remaining: 3 });
     const page = await handlers['history:list']({ query: '', limit: 10, offset: 0 });
-    expect(page).toMatchObject({
-      ok: true,
-      total: 3,
-      entries: [{ type: 'remaining', remaining: 3 }],
-    });
+    expect(page).toMatchObject({ ok: true, total: 3 });
+    expect(page.ok && page.entries[0]).toMatchObject({ type: 'remaining', remaining: 3 });
   });
 
   it('deletes an entry with a tombstone, and refuses an unknown id', async () => {

@@ -434,18 +434,25 @@ describe('interrupted writes', () => {
 });
 
 describe('a damaged file', () => {
-  const notice = (movedTo: string, reason: string) => ({
-    message: `Your history file was damaged and has been moved aside to ${movedTo}. CIDs obtained before were not lost: the file is still there. But CID Desk no longer recognises the Installation IDs in it, so it cannot stop a repeated request for one of them from spending another activation.`,
+  const notice = (movedTo: string, reason: string, kept: number, dropped: number) => ({
+    message: `Your history file was damaged and has been moved aside to ${movedTo}; nothing in it was deleted. ${
+      kept === 0
+        ? 'No entry in it could be read, so CID Desk no longer recognises the Installation IDs it held and cannot stop a repeated request for one of them from spending another activation.'
+        : `The ${kept} ${kept === 1 ? 'entry' : 'entries'} that could still be read ${kept === 1 ? 'was' : 'were'} kept, so ${kept === 1 ? 'its CID goes' : 'their CIDs go'} on being answered from the history; ${dropped} damaged ${dropped === 1 ? 'line was' : 'lines were'} left out.`
+    }`,
     advice: `Before you request a CID for a machine you have handled before, look for its Installation ID in ${movedTo} (a text file, one entry per line). What was wrong: ${reason}.`,
     movedTo,
     reason,
   });
 
-  const damaged: [string, Buffer, string][] = [
+  /** [what, file bytes, reason given, records (by number) that can still be read, lines dropped] */
+  const damaged: [string, Buffer, string, number[], number][] = [
     [
       'garbage in the middle',
       Buffer.from(`${cidLine(1)}this is not JSON\n${cidLine(2)}`),
       'line 2 is not valid JSON',
+      [1, 2],
+      1,
     ],
     [
       'bytes that are not UTF-8',
@@ -455,11 +462,15 @@ describe('a damaged file', () => {
         Buffer.from(cidLine(2)),
       ]),
       'line 2 is not UTF-8 text',
+      [1, 2],
+      1,
     ],
     [
       'binary garbage',
       Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 131 + 7) % 256)),
       'line 1 is not UTF-8 text',
+      [],
+      0,
     ],
     [
       'a record whose IID fails its check digit',
@@ -473,31 +484,37 @@ describe('a damaged file', () => {
           cidLine(3),
       ),
       'line 2 "iid" is not a valid Installation ID',
+      [1, 3],
+      1,
     ],
     [
       'an impossible date on the last line',
       Buffer.from(cidLine(1) + cidLine(2, '2025-02-29T10:00:00.000Z')),
       'line 2 has no valid "at" time',
+      [1],
+      1,
     ],
   ];
 
   it.each(damaged)(
-    'with %s is moved aside byte for byte, and a new history starts',
-    async (_, bytes, reason) => {
+    'with %s is moved aside byte for byte, and what can be read is kept',
+    async (_, bytes, reason, readable, dropped) => {
       await writeFile(path, bytes);
       const store = await open(fixed(10));
       const movedTo = `${path}.damaged-20250314T092653Z`;
-      expect(store.loadNotice).toEqual(notice(movedTo, reason));
+      const expected = notice(movedTo, reason, readable.length, dropped);
+      expect(store.loadNotice).toEqual(expected);
       expect(store.loadReport).toEqual({
-        records: 0,
+        records: readable.length,
         skipped: 0,
         droppedTailBytes: 0,
-        notice: notice(movedTo, reason),
+        notice: expected,
       });
       expect(Buffer.compare(await readFile(movedTo), bytes)).toBe(0);
-      expect(await readFile(path, 'utf8')).toBe('');
-      expect(store.size).toBe(0);
-      expect(store.findCid(iidOf(1), DEFAULT_PID)).toBeUndefined();
+      expect(await readFile(path, 'utf8')).toBe(readable.map((n) => cidLine(n)).join(''));
+      expect(store.size).toBe(readable.length);
+      // The readable CIDs still protect their IIDs from a second request.
+      for (const n of readable) expect(store.findCid(iidOf(n), DEFAULT_PID)?.cid).toBe(cidOf(n));
 
       await store.append({
         type: 'cid',
@@ -510,6 +527,7 @@ describe('a damaged file', () => {
       const reopened = await open();
       expect(reopened.loadNotice).toBeUndefined();
       expect(reopened.findCid(iidOf(7), DEFAULT_PID)?.cid).toBe(cidOf(7));
+      for (const n of readable) expect(reopened.findCid(iidOf(n), DEFAULT_PID)?.cid).toBe(cidOf(n));
     },
   );
 

@@ -138,7 +138,7 @@ export function historyPairKey(iid: string, pid: string): string {
 
 /**
  * Opens the history in the data folder `dir` (created when missing) and reads it. A damaged file
- * is moved aside and a fresh history started (see `loadNotice`); a file that cannot be read at
+ * is moved aside and a new history started with its readable records (see `loadNotice`); a file that cannot be read at
  * all gives a 'storage' error, and then nothing must be sent.
  */
 export async function openHistory(
@@ -685,9 +685,9 @@ class FileHistoryStore implements HistoryStore {
     }
 
     if (scan.damage) {
-      const moved = await this.moveAside(scan.damage);
+      const moved = await this.moveAside(scan.damage, bytes);
       if (!moved.ok) return moved;
-      return ok({ added: 0, reloaded: true, notice: moved.value });
+      return ok({ added: this.report.records, reloaded: true, notice: moved.value });
     }
 
     if (torn > 0) {
@@ -733,35 +733,56 @@ class FileHistoryStore implements HistoryStore {
     }
   }
 
-  private async moveAside(damage: {
-    line: number;
-    reason: string;
-  }): Promise<Result<HistoryNotice>> {
+  /**
+   * Moves a damaged file aside, never deleting it, and starts the new history with every record
+   * that can still be read from it: each kept CID goes on protecting its IID from a second request.
+   */
+  private async moveAside(
+    damage: { line: number; reason: string },
+    bytes: Uint8Array,
+  ): Promise<Result<HistoryNotice>> {
     const stamp = this.now()
       .toISOString()
       .replace(/[-:]/g, '')
       .replace(/\.\d+Z$/, 'Z');
     let movedTo = `${this.path}.damaged-${stamp}`;
+    const salvage = salvageLines(bytes);
+    const temporary = `${this.path}.salvage`;
     try {
       for (let n = 2; await exists(movedTo); n += 1) movedTo = `${this.path}.damaged-${stamp}-${n}`;
+      // The readable records go to a flushed temporary file first, so that no moment exists
+      // where the history holds less than what could be saved from the damaged file.
+      await writeFlushed(temporary, salvage.text);
       await rename(this.path, movedTo);
-      await createEmpty(this.path);
+      await rename(temporary, this.path);
       await syncFolder(this.dir);
       const info = await stat(this.path, { bigint: true });
       this.clear();
+      const scan = scanHistory(Buffer.from(salvage.text, 'utf8'), 0);
+      for (const record of scan.records) this.apply(record);
+      this.offset = scan.end;
       this.identity = { dev: info.dev, ino: info.ino };
+      this.report = {
+        records: scan.records.length + scan.skipped,
+        skipped: scan.skipped,
+        droppedTailBytes: 0,
+      };
     } catch (error) {
       return fail(storageError('repair', this.path, error));
     }
     const reason = `line ${damage.line} ${damage.reason}`;
+    const kept =
+      salvage.kept === 0
+        ? 'No entry in it could be read, so CID Desk no longer recognises the Installation IDs it held and cannot stop a repeated request for one of them from spending another activation.'
+        : `The ${salvage.kept} ${salvage.kept === 1 ? 'entry' : 'entries'} that could still be read ${salvage.kept === 1 ? 'was' : 'were'} kept, so ${salvage.kept === 1 ? 'its CID goes' : 'their CIDs go'} on being answered from the history; ${salvage.dropped} damaged ${salvage.dropped === 1 ? 'line was' : 'lines were'} left out.`;
     const notice: HistoryNotice = {
-      message: `Your history file was damaged and has been moved aside to ${movedTo}. CIDs obtained before were not lost: the file is still there. But CID Desk no longer recognises the Installation IDs in it, so it cannot stop a repeated request for one of them from spending another activation.`,
+      message: `Your history file was damaged and has been moved aside to ${movedTo}; nothing in it was deleted. ${kept}`,
       advice: `Before you request a CID for a machine you have handled before, look for its Installation ID in ${movedTo} (a text file, one entry per line). What was wrong: ${reason}.`,
       movedTo,
       reason,
     };
     this.notice = notice;
-    this.report = { records: 0, skipped: 0, droppedTailBytes: 0, notice };
+    this.report = { ...this.report, notice };
     return ok(notice);
   }
 
@@ -882,6 +903,59 @@ async function truncateFile(path: string, length: number): Promise<void> {
   try {
     await handle.truncate(length);
     await handle.datasync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The lines of a damaged file that are still whole, valid records (or records of a newer version,
+ * kept as they are), each ending in LF; the rest is counted as dropped.
+ */
+function salvageLines(bytes: Uint8Array): { text: string; kept: number; dropped: number } {
+  const lenient = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+  let text = '';
+  let kept = 0;
+  let dropped = 0;
+  let from = 0;
+  while (from < bytes.length) {
+    const lf = bytes.indexOf(LF, from);
+    const to = lf === -1 ? bytes.length : lf;
+    const raw = bytes.subarray(from, to);
+    from = to + 1;
+    let line: string;
+    try {
+      line = lenient
+        .decode(raw)
+        .replace(/^\ufeff/, '')
+        .replace(/\r$/, '');
+    } catch {
+      dropped += 1;
+      continue;
+    }
+    if (line.trim() === '') continue;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      dropped += 1;
+      continue;
+    }
+    if (checkHistoryRecord(parsed).kind === 'invalid') {
+      dropped += 1;
+      continue;
+    }
+    text += `${line}\n`;
+    if (checkHistoryRecord(parsed).kind === 'record') kept += 1;
+  }
+  return { text, kept, dropped };
+}
+
+async function writeFlushed(path: string, text: string): Promise<void> {
+  const handle = await open(path, 'w');
+  try {
+    await handle.writeFile(text, 'utf8');
+    await handle.sync();
   } finally {
     await handle.close();
   }

@@ -43,8 +43,6 @@ export const MAX_RESPONSE_BYTES = 1024 * 1024;
 export const DEFAULT_RETRY_DELAY_MS = 500;
 
 const NOT_SENT = 'Nothing reached the service, so no activation was used.';
-const MAY_HAVE_REACHED =
-  'The request may already have reached Microsoft, so an activation may have been used.';
 const CHECK_CONNECTION = 'Check that this computer is connected to the internet, then try again.';
 const PROXY_SETTINGS =
   "If this network needs a proxy, check the system's proxy settings (for the command line: HTTPS_PROXY, HTTP_PROXY and NO_PROXY).";
@@ -341,7 +339,9 @@ function networkError(
 ): CidDeskError {
   return makeError(
     'network',
-    `${message} ${mayHaveReachedService ? MAY_HAVE_REACHED : NOT_SENT}`,
+    // "May have reached" is carried by the flag, which the window and the CLI turn into a
+    // warning of their own; "nothing was sent" is reassurance that belongs in the text.
+    mayHaveReachedService ? message : `${message} ${NOT_SENT}`,
     advice,
     {
       cause,

@@ -1,4 +1,5 @@
 import type { Result } from '../shared/errors';
+import type { AppNotice } from '../shared/ipc';
 import type { Settings } from '../shared/settings';
 import type { ActivationFetch } from './activation-client';
 import { createActivationService, type ActivationService } from './activation-service';
@@ -52,9 +53,28 @@ export function createAppServices(deps: AppServicesDeps) {
     return cached.service;
   }
 
+  /** What the window must tell the user at start: settings or history that had to be set aside. */
+  async function notices(settingsNotice: string | null): Promise<AppNotice[]> {
+    const found: AppNotice[] = [];
+    if (settingsNotice !== null) {
+      found.push({
+        title: 'Your saved settings could not be used',
+        message: settingsNotice,
+        advice: 'Check Settings; the defaults are in use.',
+      });
+    }
+    const store = await history.open();
+    if (store.ok && store.value.loadNotice) {
+      const { message, advice } = store.value.loadNotice;
+      found.push({ title: 'The history file was damaged', message, advice });
+    }
+    return found;
+  }
+
   return {
     history,
     serviceFor,
+    notices,
     /** Stops the demo simulator, if it was started. */
     async close(): Promise<void> {
       await simulator?.then((running) => running.close()).catch(() => undefined);

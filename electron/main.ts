@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import * as electron from 'electron';
 import { app, BrowserWindow, dialog, Menu, net, screen, session, shell } from 'electron';
 import packageJson from '../package.json';
-import type { AppCommand, AppInfo, AppNotice } from '../shared/ipc';
+import type { AppCommand, AppInfo } from '../shared/ipc';
 import { resolveEndpoint, type ActivationFetch } from './activation-client';
 import { createAppServices } from './app-services';
 import { APP_NAME, resolveDataDir } from './data-dir';
@@ -130,22 +130,7 @@ async function start(): Promise<void> {
     history: services.history,
     appInfo: appInfo(),
     openExternal,
-    notices: async () => {
-      const notices: AppNotice[] = [];
-      if (loaded.notice !== null) {
-        notices.push({
-          title: 'Your saved settings could not be used',
-          message: loaded.notice,
-          advice: 'Check Settings; the defaults are in use.',
-        });
-      }
-      const history = await services.history.open();
-      if (history.ok && history.value.loadNotice) {
-        const { message, advice } = history.value.loadNotice;
-        notices.push({ title: 'The history file was damaged', message, advice });
-      }
-      return notices;
-    },
+    notices: () => services.notices(loaded.notice),
     chooseSavePath: async (defaultName) => {
       const options = { defaultPath: defaultName, filters: csvFilter };
       const chosen = mainWindow

@@ -3,6 +3,7 @@
  * Components take both from context, so tests hand them fakes and no module is mocked.
  */
 import { createContext, useContext } from 'react';
+import { makeError, type CidDeskError } from '../shared/errors';
 import { API_KEY, type CidDeskApi } from '../shared/ipc';
 
 export interface ClipboardWriter {
@@ -32,4 +33,17 @@ export function useEnvironment(): Environment {
   const environment = useContext(EnvironmentContext);
   if (!environment) throw new Error('useEnvironment() is used outside <App>.');
   return environment;
+}
+
+/**
+ * The error shown when a call to main rejects instead of answering: the bridge or main broke.
+ * `advice` says what the user can do, and whether something may have happened all the same.
+ */
+export function noAnswerError(cause: unknown, advice: string): CidDeskError {
+  return makeError(
+    'unexpected-response',
+    "The window got no answer from CID Desk's main process.",
+    advice,
+    { detail: cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause) },
+  );
 }

@@ -157,6 +157,100 @@ describe('The window', () => {
     expect(within(about).getByText(/Gets the Confirmation ID/)).toBeVisible();
   });
 
+  it('shows each notice from main as a warning until it is dismissed', async () => {
+    const notices = [
+      {
+        title: 'The history file was damaged',
+        message: 'It was moved aside to history.jsonl.damaged; a new history was started.',
+        advice: 'Keep the damaged file if you may need the Confirmation IDs in it.',
+      },
+      {
+        title: 'The settings were reset',
+        message: 'settings.json could not be read.',
+        advice: 'Open Settings to check them.',
+      },
+    ];
+    const { user, api } = await renderApp({ api: { getNotices: async () => notices } });
+    expect(api.getNotices).toHaveBeenCalledWith({});
+    const region = await screen.findByRole('region', { name: 'Notices' });
+    const alerts = within(region).getAllByRole('alert');
+    expect(alerts.map((alert) => alert.textContent)).toEqual(
+      notices.map((notice) => `${notice.title}${notice.message}${notice.advice}`),
+    );
+    await user.click(screen.getByRole('button', { name: 'Dismiss: The history file was damaged' }));
+    expect(within(region).getAllByRole('alert')).toHaveLength(1);
+    expect(screen.getByRole('button', { name: 'Dismiss: The settings were reset' })).toHaveFocus();
+    await user.click(screen.getByRole('button', { name: 'Dismiss: The settings were reset' }));
+    expect(screen.queryByRole('region', { name: 'Notices' })).toBeNull();
+    expect(screen.getByRole('main')).toHaveFocus();
+  });
+
+  it('works without notices when main cannot give them', async () => {
+    await renderApp({ api: { getNotices: async () => Promise.reject(new Error('no handler')) } });
+    expect(screen.queryByRole('region', { name: 'Notices' })).toBeNull();
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('switches views from the header, marking the current one', async () => {
+    const { user } = await renderApp();
+    const views = screen.getByRole('navigation', { name: 'Views' });
+    expect(
+      within(views)
+        .getAllByRole('button')
+        .map((button) => button.textContent),
+    ).toEqual(['Activate', 'Batch', 'History', 'Remaining activations']);
+    expect(within(views).getByRole('button', { name: 'Activate' })).toHaveAttribute(
+      'aria-current',
+      'page',
+    );
+    await user.click(within(views).getByRole('button', { name: 'Batch' }));
+    expect(screen.getByRole('heading', { level: 1, name: 'Batch' })).toBeVisible();
+    expect(screen.queryByRole('textbox', { name: 'Group 1 of 9' })).toBeNull();
+    expect(within(views).getByRole('button', { name: 'Batch' })).toHaveAttribute(
+      'aria-current',
+      'page',
+    );
+    expect(within(views).getByRole('button', { name: 'Activate' })).not.toHaveAttribute(
+      'aria-current',
+    );
+    await user.click(within(views).getByRole('button', { name: 'Activate' }));
+    expect(screen.getByRole('textbox', { name: 'Group 1 of 9' })).toBeVisible();
+  });
+
+  it('keeps the IID typed in Activate while another view is open', async () => {
+    const { user } = await renderApp();
+    await user.paste(IID63.slice(0, 20));
+    await user.click(screen.getByRole('button', { name: 'History' }));
+    await user.click(screen.getByRole('button', { name: 'Activate' }));
+    expect(groupValues().join('')).toBe(IID63.slice(0, 20));
+  });
+
+  it('opens the views from the menu, and "new" goes back to an empty Activate', async () => {
+    const { user, sendCommand } = await renderApp();
+    await user.paste(IID63.slice(0, 20));
+    for (const [command, title] of [
+      ['batch', 'Batch'],
+      ['history', 'History'],
+      ['remaining', 'Remaining activations'],
+    ] as const) {
+      sendCommand(command);
+      expect(screen.getByRole('heading', { level: 1, name: title })).toHaveFocus();
+    }
+    sendCommand('new');
+    expect(groupValues()).toEqual(Array(9).fill(''));
+    expect(groupInputs()[0]).toHaveFocus();
+  });
+
+  it('keeps the tools in the header under their names', async () => {
+    await renderApp();
+    const tools = screen.getByRole('navigation', { name: 'Application' });
+    expect(
+      within(tools)
+        .getAllByRole('button')
+        .map((button) => button.textContent),
+    ).toEqual(['Error codes', 'Settings', 'About']);
+  });
+
   it('keeps Tab inside an open dialog', async () => {
     const { user } = await renderApp();
     await user.click(screen.getByRole('button', { name: 'About' }));

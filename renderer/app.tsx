@@ -1,8 +1,15 @@
 /**
- * The window: entering an Installation ID, waiting for the service, and the Confirmation ID or
- * the error that comes back, plus Settings, the error code reference and About.
+ * The window: four views (one Installation ID, a batch, the history, the remaining activations
+ * of a MAK), notices from main, and Settings, the error code reference and About.
  */
-import { useEffect, useEffectEvent, useLayoutEffect, useRef, useState } from 'react';
+import {
+  useEffect,
+  useEffectEvent,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
 import type { CidOutcome, CidSuccess } from '../shared/activation';
 import { parseCid, type Cid } from '../shared/cid';
 import { makeError, type CidDeskError } from '../shared/errors';
@@ -10,10 +17,21 @@ import type { AppCommand } from '../shared/ipc';
 import { DEFAULT_SETTINGS, type Settings } from '../shared/settings';
 import { AboutDialog } from './about-dialog';
 import { EnvironmentContext, type Environment } from './api';
+import { BatchView } from './batch-view';
 import { CidResult } from './cid-result';
 import { describeError, ErrorPanel } from './error-panel';
 import { ErrorReference } from './error-reference';
-import { BookIcon, InfoIcon, LogoMark, SettingsIcon } from './icons';
+import { HistoryView } from './history-view';
+import {
+  BookIcon,
+  GaugeIcon,
+  HistoryIcon,
+  InfoIcon,
+  KeyIcon,
+  LogoMark,
+  SettingsIcon,
+  StackIcon,
+} from './icons';
 import { IidEntry, type IidEntryHandle } from './iid-entry';
 import {
   carryNotice,
@@ -22,8 +40,25 @@ import {
   type IidFields,
   type Notice,
 } from './iid-fields';
+import { NoticeBanners, type ShownNotice } from './notice-banners';
+import { RemainingView } from './remaining-view';
 import { SettingsDialog } from './settings-dialog';
 import { WaitingPanel } from './waiting-panel';
+
+export type ViewName = 'activate' | 'batch' | 'history' | 'remaining';
+
+const VIEWS: readonly {
+  name: ViewName;
+  label: string;
+  /** Words a narrow window leaves out of sight; screen readers still read them. */
+  more?: string;
+  Icon: typeof KeyIcon;
+}[] = [
+  { name: 'activate', label: 'Activate', Icon: KeyIcon },
+  { name: 'batch', label: 'Batch', Icon: StackIcon },
+  { name: 'history', label: 'History', Icon: HistoryIcon },
+  { name: 'remaining', label: 'Remaining', more: ' activations', Icon: GaugeIcon },
+];
 
 type Screen =
   | { name: 'entry' }
@@ -41,7 +76,13 @@ type Screen =
 type OpenDialog =
   { name: 'settings' } | { name: 'about' } | { name: 'reference'; code: string | null } | null;
 
-type FocusTarget = { kind: 'heading' } | { kind: 'group'; index: number } | null;
+type FocusTarget =
+  | { kind: 'heading' }
+  | { kind: 'group'; index: number }
+  | { kind: 'view'; view: ViewName }
+  | { kind: 'main' }
+  | { kind: 'notice'; key: number }
+  | null;
 
 const SETTINGS_PATIENCE_MS = 800;
 
@@ -72,6 +113,10 @@ export function App({ environment }: AppProps) {
   const [dialog, setDialog] = useState<OpenDialog>(null);
   const [announcement, setAnnouncement] = useState({ text: '', seq: 0 });
   const [waitedForSettings, setWaitedForSettings] = useState(false);
+  const [view, setView] = useState<ViewName>('activate');
+  const [notices, setNotices] = useState<ShownNotice[]>([]);
+  const [historyVersion, setHistoryVersion] = useState(0);
+  const [batchRunning, setBatchRunning] = useState(false);
 
   // The only thing that stops a second getCid while one runs, even if two clicks land before
   // React has re-rendered the button as gone: each request spends an activation.
@@ -79,6 +124,7 @@ export function App({ environment }: AppProps) {
   const currentRequest = useRef<string | null>(null);
   const entry = useRef<IidEntryHandle>(null);
   const heading = useRef<HTMLHeadingElement>(null);
+  const main = useRef<HTMLElement>(null);
   const focusTarget = useRef<FocusTarget>(null);
 
   const demo = settings?.demoMode ?? false;
@@ -102,12 +148,29 @@ export function App({ environment }: AppProps) {
     };
   }, [api]);
 
+  useEffect(() => {
+    let live = true;
+    // Notices are a courtesy: a bridge that cannot give them must not keep the window from working.
+    api.getNotices({}).then(
+      (found) => live && setNotices(found.map((notice, key) => ({ ...notice, key }))),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [api]);
+
   useLayoutEffect(() => {
     const target = focusTarget.current;
     if (!target) return;
     focusTarget.current = null;
     if (target.kind === 'heading') heading.current?.focus();
-    else entry.current?.focusGroup(target.index);
+    else if (target.kind === 'group') entry.current?.focusGroup(target.index);
+    else if (target.kind === 'view') {
+      main.current?.querySelector<HTMLElement>(`[data-view="${target.view}"] h1`)?.focus();
+    } else if (target.kind === 'notice') {
+      main.current?.querySelector<HTMLElement>(`[data-notice="${target.key}"]`)?.focus();
+    } else main.current?.focus();
   });
 
   function announce(text: string) {
@@ -116,6 +179,7 @@ export function App({ environment }: AppProps) {
 
   function settle(outcome: CidOutcome, iid: string, demoAnswer: boolean) {
     currentRequest.current = null;
+    setHistoryVersion((version) => version + 1);
     if (outcome.ok) {
       const cid = parseCid(outcome.cid);
       if (!cid.ok) {
@@ -156,7 +220,8 @@ export function App({ environment }: AppProps) {
     focusTarget.current = { kind: 'heading' };
   }
 
-  async function request(iid: string) {
+  /** Asks for the CID of `iid`; `force` asks the service even when the history knows the answer. */
+  async function request(iid: string, force = false) {
     if (inFlight.current) return;
     inFlight.current = true;
     const requestId = crypto.randomUUID();
@@ -165,7 +230,7 @@ export function App({ environment }: AppProps) {
     setScreen({ name: 'busy', requestId, iid, startedAt: Date.now(), demo, cancelling: false });
     let outcome: CidOutcome;
     try {
-      outcome = await api.getCid({ requestId, iid, force: false });
+      outcome = await api.getCid({ requestId, iid, force });
     } catch (cause) {
       currentRequest.current = null;
       const title = 'Something went wrong inside CID Desk';
@@ -200,20 +265,36 @@ export function App({ environment }: AppProps) {
     focusTarget.current = { kind: 'group', index: Math.min(Math.max(firstBad - 1, 0), 8) };
   }
 
+  function showView(next: ViewName) {
+    setView(next);
+    focusTarget.current = { kind: 'view', view: next };
+  }
+
+  function dismissNotice(key: number) {
+    const at = notices.findIndex((notice) => notice.key === key);
+    const next = notices[at + 1] ?? notices[at - 1];
+    setNotices(notices.filter((notice) => notice.key !== key));
+    focusTarget.current = next ? { kind: 'notice', key: next.key } : { kind: 'main' };
+  }
+
   const onCommand = useEffectEvent((command: AppCommand) => {
     if (command === 'new') {
-      if (screen.name !== 'busy') {
-        setDialog(null);
-        startOver();
-      }
+      setDialog(null);
+      setView('activate');
+      if (screen.name !== 'busy') startOver();
     } else if (command === 'settings') setDialog({ name: 'settings' });
     else if (command === 'reference') setDialog({ name: 'reference', code: null });
-    else setDialog({ name: 'about' });
+    else if (command === 'about') setDialog({ name: 'about' });
+    else {
+      setDialog(null);
+      showView(command);
+    }
   });
   useEffect(() => api.onCommand((command) => onCommand(command)), [api]);
 
   const onEscape = useEffectEvent((event: KeyboardEvent) => {
     if (event.key !== 'Escape' || event.defaultPrevented || dialog !== null) return;
+    if (view !== 'activate') return;
     if (screen.name === 'busy') {
       event.preventDefault();
       cancel();
@@ -231,6 +312,13 @@ export function App({ environment }: AppProps) {
   const busy = screen.name === 'busy';
   if (settings === null && !waitedForSettings) return <div className="app" aria-busy="true" />;
 
+  const utility = (label: string, icon: ReactNode, open: () => void) => (
+    <button type="button" className="button ghost" onClick={open} title={label}>
+      {icon}
+      <span className="topbar-label">{label}</span>
+    </button>
+  );
+
   return (
     <EnvironmentContext value={environment}>
       <div className={`app${demo ? ' is-demo' : ''}`}>
@@ -245,95 +333,117 @@ export function App({ environment }: AppProps) {
             <span className="brand-name">CID Desk</span>
             {demo && <span className="badge is-demo">Demo</span>}
           </div>
+          <nav className="views" aria-label="Views">
+            {VIEWS.map(({ name, label, more, Icon }) => (
+              <button
+                key={name}
+                type="button"
+                className="view-tab"
+                aria-current={view === name ? 'page' : undefined}
+                onClick={() => setView(name)}
+              >
+                <Icon />
+                <span>
+                  {label}
+                  {more && <span className="tab-more">{more}</span>}
+                </span>
+                {name === 'batch' && batchRunning && (
+                  <span className="spinner is-tiny" role="img" aria-label="running" />
+                )}
+              </button>
+            ))}
+          </nav>
           <nav className="topbar-actions" aria-label="Application">
-            <button
-              type="button"
-              className="button ghost"
-              onClick={() => setDialog({ name: 'reference', code: null })}
-            >
-              <BookIcon />
-              Error codes
-            </button>
-            <button
-              type="button"
-              className="button ghost"
-              onClick={() => setDialog({ name: 'settings' })}
-            >
-              <SettingsIcon />
-              Settings
-            </button>
-            <button
-              type="button"
-              className="button ghost"
-              onClick={() => setDialog({ name: 'about' })}
-            >
-              <InfoIcon />
-              About
-            </button>
+            {utility('Error codes', <BookIcon />, () =>
+              setDialog({ name: 'reference', code: null }),
+            )}
+            {utility('Settings', <SettingsIcon />, () => setDialog({ name: 'settings' }))}
+            {utility('About', <InfoIcon />, () => setDialog({ name: 'about' }))}
           </nav>
         </header>
 
-        <main className="content">
+        <main className="content" ref={main} tabIndex={-1}>
           {settingsFailed && (
             <p className="callout is-warning" role="alert">
               The settings couldn't be read, so the defaults are shown. Open Settings to check them.
             </p>
           )}
-          {(screen.name === 'entry' || screen.name === 'busy') && (
-            <IidEntry
-              handle={entry}
-              fields={fields}
-              notice={notice}
-              busy={busy}
-              onEdit={(next, hint) => {
-                setFields(next);
-                setNotice((previous) =>
-                  carryNotice(previous, hint, describeFields(next).iid !== null),
-                );
-              }}
-              onSubmit={(iid) => void request(iid)}
-              onClear={startOver}
-              progress={
-                screen.name === 'busy' ? (
-                  <WaitingPanel
-                    demo={screen.demo}
-                    startedAt={screen.startedAt}
-                    timeoutSeconds={settings?.timeoutSeconds ?? DEFAULT_SETTINGS.timeoutSeconds}
-                    cancelling={screen.cancelling}
-                    onCancel={cancel}
-                  />
-                ) : undefined
-              }
-            />
-          )}
-          {screen.name === 'result' && (
-            <CidResult
-              outcome={screen.outcome}
-              cid={screen.cid}
-              demo={screen.demo}
-              onNew={startOver}
-              headingRef={heading}
-            />
-          )}
-          {screen.name === 'error' && (
-            <ErrorPanel
-              error={screen.error}
-              iid={screen.iid}
-              demo={screen.demo}
-              title={screen.title}
-              onRetry={() => void request(screen.iid)}
-              onEdit={editId}
-              onShowReference={(code) => setDialog({ name: 'reference', code })}
-              headingRef={heading}
-            />
-          )}
-          {screen.name !== 'result' && (
-            <p className="footnote">
-              {demo
-                ? 'Demo mode: requests go to the built-in simulator and never reach Microsoft.'
-                : "Each request uses one activation of the product key. A Confirmation ID obtained before is answered from this computer's history, at no cost."}
-            </p>
-          )}
+          <NoticeBanners notices={notices} onDismiss={dismissNotice} />
+
+          <div className="view" data-view="activate" hidden={view !== 'activate'}>
+            {(screen.name === 'entry' || screen.name === 'busy') && (
+              <IidEntry
+                handle={entry}
+                fields={fields}
+                notice={notice}
+                busy={busy}
+                onEdit={(next, hint) => {
+                  setFields(next);
+                  setNotice((previous) =>
+                    carryNotice(previous, hint, describeFields(next).iid !== null),
+                  );
+                }}
+                onSubmit={(iid) => void request(iid)}
+                onClear={startOver}
+                progress={
+                  screen.name === 'busy' ? (
+                    <WaitingPanel
+                      demo={screen.demo}
+                      startedAt={screen.startedAt}
+                      timeoutSeconds={settings?.timeoutSeconds ?? DEFAULT_SETTINGS.timeoutSeconds}
+                      cancelling={screen.cancelling}
+                      onCancel={cancel}
+                    />
+                  ) : undefined
+                }
+              />
+            )}
+            {screen.name === 'result' && (
+              <CidResult
+                outcome={screen.outcome}
+                cid={screen.cid}
+                demo={screen.demo}
+                onNew={startOver}
+                onAskAgain={() => void request(screen.outcome.iid, true)}
+                headingRef={heading}
+              />
+            )}
+            {screen.name === 'error' && (
+              <ErrorPanel
+                error={screen.error}
+                iid={screen.iid}
+                demo={screen.demo}
+                title={screen.title}
+                onRetry={() => void request(screen.iid)}
+                onEdit={editId}
+                onShowReference={(code) => setDialog({ name: 'reference', code })}
+                headingRef={heading}
+              />
+            )}
+            {screen.name !== 'result' && (
+              <p className="footnote">
+                {demo
+                  ? 'Demo mode: requests go to the built-in simulator and never reach Microsoft.'
+                  : "Each request uses one activation of the product key. A Confirmation ID obtained before is answered from this computer's history, at no cost."}
+              </p>
+            )}
+          </div>
+
+          <BatchView
+            active={view === 'batch'}
+            demo={demo}
+            announce={announce}
+            onRunningChange={setBatchRunning}
+            onHistoryChanged={() => setHistoryVersion((version) => version + 1)}
+          />
+          <HistoryView active={view === 'history'} version={historyVersion} announce={announce} />
+          <RemainingView
+            active={view === 'remaining'}
+            settings={settings}
+            announce={announce}
+            onHistoryChanged={() => setHistoryVersion((version) => version + 1)}
+            onShowReference={(code) => setDialog({ name: 'reference', code })}
+          />
         </main>
 
         <div className="visually-hidden" role="status" aria-live="polite">

@@ -1,7 +1,8 @@
-import { cleanup, screen, within } from '@testing-library/react';
+import { act, cleanup, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { formatWhen } from './cid-result';
-import { CID, groupInputs, groupValues, IID63, renderApp, success } from './test-support';
+import type { CidOutcome } from '../shared/activation';
+import { formatWhen } from './format';
+import { CID, deferred, groupInputs, groupValues, IID63, renderApp, success } from './test-support';
 
 afterEach(cleanup);
 
@@ -87,24 +88,82 @@ describe('Confirmation ID result', () => {
     await showCid({ api: { getCid: async ({ iid }) => success(iid, { fromHistory: true }) } });
     const when = formatWhen('2025-03-14T09:26:53.000Z');
     expect(when).not.toBe('2025-03-14T09:26:53.000Z');
-    expect(screen.getByText(`Already obtained on ${when}; no activation was used.`)).toBeVisible();
+    expect(
+      screen.getByText(
+        `Already obtained on ${when}; answered from this computer's history, no activation was used.`,
+      ),
+    ).toBeVisible();
   });
 
-  it('does not claim a history hit for a fresh CID', async () => {
+  it('does not claim a history hit for a fresh CID, nor offer to ask again', async () => {
     await showCid();
     expect(screen.queryByText(/Already obtained/)).toBeNull();
+    expect(screen.queryByRole('button', { name: /again/ })).toBeNull();
   });
 
-  it('shows a warning that comes with the CID', async () => {
-    await showCid({
-      api: {
-        getCid: async ({ iid }) =>
-          success(iid, { warning: "The Confirmation ID couldn't be saved to the history." }),
-      },
+  it('asks Microsoft again only after a confirmation, with force, exactly once', async () => {
+    const fresh = deferred<CidOutcome>();
+    const answers = [
+      async (iid: string) => success(iid, { fromHistory: true }),
+      async () => fresh.promise,
+    ];
+    let call = 0;
+    const { user, api } = await showCid({
+      api: { getCid: async ({ iid }) => answers[Math.min(call++, 1)]!(iid) },
     });
-    expect(screen.getByRole('alert')).toHaveTextContent(
-      "Warning: The Confirmation ID couldn't be saved to the history.",
+    const askAgain = screen.getByRole('button', { name: 'Ask Microsoft again…' });
+    expect(askAgain.closest('.callout')).toHaveTextContent('Windows refused this Confirmation ID?');
+
+    await user.click(askAgain);
+    let dialog = screen.getByRole('dialog', { name: 'Ask Microsoft again?' });
+    expect(dialog).toHaveTextContent(
+      `CID Desk already has a Confirmation ID for this Installation ID, obtained on ${formatWhen('2025-03-14T09:26:53.000Z')}.`,
     );
+    expect(dialog).toHaveTextContent(
+      'Asking Microsoft again uses another activation of the product key. Do it only if Windows refused this Confirmation ID.',
+    );
+    expect(within(dialog).getByRole('button', { name: 'Cancel' })).toHaveFocus();
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(api.getCid).toHaveBeenCalledTimes(1);
+
+    await user.click(screen.getByRole('button', { name: 'Ask Microsoft again…' }));
+    dialog = screen.getByRole('dialog', { name: 'Ask Microsoft again?' });
+    await user.dblClick(
+      within(dialog).getByRole('button', { name: 'Ask again and use an activation' }),
+    );
+    expect(api.getCid).toHaveBeenCalledTimes(2);
+    const [first, second] = api.getCid.mock.calls.map(([args]) => args);
+    expect(first).toMatchObject({ iid: IID63, force: false });
+    expect(second).toMatchObject({ iid: IID63, force: true });
+    expect(second!.requestId).not.toBe(first!.requestId);
+    expect(screen.getByText("Asking Microsoft's activation service…")).toBeVisible();
+
+    await act(async () => fresh.resolve(success(IID63)));
+    expect(screen.getByRole('heading', { name: /^Confirmation ID/ })).toBeVisible();
+    expect(screen.queryByText(/Already obtained/)).toBeNull();
+    expect(api.getCid).toHaveBeenCalledTimes(2);
+  });
+
+  it('names the simulator, not Microsoft, when asking again in demo mode', async () => {
+    const { user } = await showCid({
+      settings: { demoMode: true },
+      api: { getCid: async ({ iid }) => success(iid, { fromHistory: true }) },
+    });
+    await user.click(screen.getByRole('button', { name: 'Ask the simulator again…' }));
+    const dialog = screen.getByRole('dialog', { name: 'Ask the simulator again?' });
+    expect(dialog).toHaveTextContent(
+      'In demo mode the request goes to the built-in simulator: no activation is used.',
+    );
+  });
+
+  it('shows a warning that comes with the CID prominently, saying to write the CID down', async () => {
+    const warning =
+      'This Confirmation ID could not be saved to the history (disk full). Write it down or copy it now.';
+    await showCid({ api: { getCid: async ({ iid }) => success(iid, { warning }) } });
+    const alert = screen.getByRole('alert');
+    expect(alert).toHaveTextContent(`Not saved: write this Confirmation ID down now${warning}`);
+    expect(alert).toHaveClass('is-warning');
   });
 
   it('marks a CID from demo mode as a demo CID', async () => {

@@ -2,6 +2,8 @@
 import { useState, type Ref } from 'react';
 import type { CidSuccess } from '../shared/activation';
 import { CID_GROUP_LABELS, formatCid, type Cid } from '../shared/cid';
+import { ConfirmDialog } from './confirm-dialog';
+import { formatWhen } from './format';
 import { CheckIcon, CopyIcon, InfoIcon, WarningIcon } from './icons';
 import { groupedIid } from './iid-fields';
 import { useCopy } from './use-copy';
@@ -13,14 +15,12 @@ export interface CidResultProps {
   /** The answer came from the built-in simulator. */
   demo: boolean;
   onNew(): void;
+  /**
+   * Sends the request again with force, for a CID that came from the history and that Windows
+   * refused. Called only after the user confirmed that it uses another activation.
+   */
+  onAskAgain?(): void;
   headingRef?: Ref<HTMLHeadingElement>;
-}
-
-/** A date and time in the user's own locale, or the text as it came when it is not a date. */
-export function formatWhen(iso: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(undefined, { dateStyle: 'long', timeStyle: 'short' }).format(date);
 }
 
 interface Command {
@@ -59,9 +59,12 @@ const PRODUCTS: readonly { id: Product; label: string }[] = [
 ];
 
 /** The result screen. */
-export function CidResult({ outcome, cid, demo, onNew, headingRef }: CidResultProps) {
+export function CidResult({ outcome, cid, demo, onNew, onAskAgain, headingRef }: CidResultProps) {
   const { feedback, copy } = useCopy();
   const [product, setProduct] = useState<Product>('windows');
+  const [confirming, setConfirming] = useState(false);
+  const service = demo ? 'the simulator' : 'Microsoft';
+  const when = formatWhen(outcome.obtainedAt);
   const digits = cid.groups.join('');
   const commands = commandsFor(digits);
   const copied = (source: string) => feedback?.ok === true && feedback.source === source;
@@ -115,18 +118,31 @@ export function CidResult({ outcome, cid, demo, onNew, headingRef }: CidResultPr
         </p>
       )}
       {outcome.fromHistory && (
-        <p className="callout is-info">
+        <div className="callout is-info">
           <InfoIcon />
-          <span>Already obtained on {formatWhen(outcome.obtainedAt)}; no activation was used.</span>
-        </p>
+          <div className="callout-body">
+            <p>
+              Already obtained on {when}; answered from this computer's history, no activation was
+              used.
+            </p>
+            {onAskAgain && (
+              <p className="callout-aside">
+                <span>Windows refused this Confirmation ID?</span>
+                <button type="button" className="button small" onClick={() => setConfirming(true)}>
+                  Ask {service} again…
+                </button>
+              </p>
+            )}
+          </div>
+        </div>
       )}
       {outcome.warning && (
-        <div className="callout is-warning" role="alert">
+        <div className="callout is-warning is-urgent" role="alert">
           <WarningIcon />
-          <span>
-            <strong>Warning: </strong>
-            {outcome.warning}
-          </span>
+          <div className="callout-body">
+            <p className="callout-title">Not saved: write this Confirmation ID down now</p>
+            <p>{outcome.warning}</p>
+          </div>
         </div>
       )}
 
@@ -221,6 +237,30 @@ export function CidResult({ outcome, cid, demo, onNew, headingRef }: CidResultPr
           </>
         )}
       </section>
+
+      {confirming && onAskAgain && (
+        <ConfirmDialog
+          title={`Ask ${service} again?`}
+          confirmLabel={demo ? 'Ask the simulator again' : 'Ask again and use an activation'}
+          onClose={() => setConfirming(false)}
+          onConfirm={() => {
+            setConfirming(false);
+            onAskAgain();
+          }}
+        >
+          <p>
+            CID Desk already has a Confirmation ID for this Installation ID, obtained on {when}.
+          </p>
+          {demo ? (
+            <p>In demo mode the request goes to the built-in simulator: no activation is used.</p>
+          ) : (
+            <p>
+              <strong>Asking Microsoft again uses another activation of the product key.</strong> Do
+              it only if Windows refused this Confirmation ID.
+            </p>
+          )}
+        </ConfirmDialog>
+      )}
     </section>
   );
 }

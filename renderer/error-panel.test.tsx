@@ -89,6 +89,20 @@ describe('Error panel', () => {
     expect(screen.getByText(`Network problem · ${named}`)).toBeVisible();
   });
 
+  it('titles a connection lost after it was made as cut off, not as unreachable', async () => {
+    await showError(
+      failure({
+        kind: 'network',
+        cause: 'reset',
+        message: 'Cut off.',
+        mayHaveReachedService: true,
+      }),
+    );
+    expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent(
+      'The connection to Microsoft was cut off',
+    );
+  });
+
   it('titles an unusable answer and an invalid ID', async () => {
     await showError(
       failure({ kind: 'unexpected-response', message: 'The service answered with an HTML page.' }),
@@ -102,6 +116,27 @@ describe('Error panel', () => {
     expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent(
       "The Installation ID isn't valid",
     );
+  });
+
+  it("says plainly that nothing was sent when the history can't be used", async () => {
+    await showError(
+      failure({
+        kind: 'storage',
+        mayHaveReachedService: false,
+        message:
+          'Nothing was sent: CID Desk cannot use its history, so it cannot tell whether a Confirmation ID for this Installation ID was already obtained. The history file could not be read: EACCES.',
+        advice: 'Check that you may read and write the data folder, then try again.',
+      }),
+    );
+    expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent(
+      "CID Desk can't use its history",
+    );
+    expect(screen.getByText('History problem · nothing was sent')).toBeVisible();
+    expect(screen.getByText(/^Nothing was sent: CID Desk cannot use its history/)).toBeVisible();
+    expect(
+      screen.getByText('Check that you may read and write the data folder, then try again.'),
+    ).toBeVisible();
+    expect(screen.queryByText(/may have been used/)).toBeNull();
   });
 
   it('keeps the details for support in a disclosure, with a copy button', async () => {

@@ -1,5 +1,5 @@
 /** Explains a failed request: what happened, what to do next, and whether phone activation helps. */
-import type { Ref } from 'react';
+import { useId, type ReactNode, type Ref } from 'react';
 import { describeErrorCode, type PhoneActivation } from '../shared/error-catalog';
 import { mayHaveUsedActivation, type CidDeskError, type NetworkCause } from '../shared/errors';
 import { BookIcon, CheckIcon, CopyIcon, ErrorIcon, PhoneIcon, WarningIcon } from './icons';
@@ -64,6 +64,10 @@ export function describeError(error: CidDeskError, demo = false): ErrorView {
         return { ...plain, eyebrow, title: `${Service} didn't answer in time` };
       }
       if (error.cause === 'cancelled') return { ...plain, eyebrow, title: 'Request cancelled' };
+      if (error.mayHaveReachedService) {
+        // The connection was made and then lost: "couldn't reach" would contradict the warning.
+        return { ...plain, eyebrow, title: `The connection to ${service} was cut off` };
+      }
       return { ...plain, eyebrow, title: `Couldn't reach ${service}` };
     }
     case 'unexpected-response':
@@ -75,19 +79,29 @@ export function describeError(error: CidDeskError, demo = false): ErrorView {
     case 'invalid-input':
       return { ...plain, eyebrow: 'Check the ID', title: "The Installation ID isn't valid" };
     case 'storage':
-      return { ...plain, eyebrow: 'History problem', title: "CID Desk couldn't use its history" };
+      return {
+        ...plain,
+        eyebrow: error.mayHaveReachedService
+          ? 'History problem'
+          : 'History problem · nothing was sent',
+        title: "CID Desk can't use its history",
+      };
   }
 }
 
-/** The plain-text report behind "Details for support". */
-export function supportDetails(error: CidDeskError, iid: string): string {
+/** The plain-text report behind "Details for support"; `label` names what `subject` is. */
+export function supportDetails(
+  error: CidDeskError,
+  subject: string,
+  label = 'Installation ID',
+): string {
   const lines = [
     `Kind: ${error.kind}`,
     `Code: ${error.code ?? 'none'}`,
     ...(error.cause ? [`Cause: ${error.cause}`] : []),
     `May have reached the service: ${error.mayHaveReachedService ? 'yes' : 'no'}`,
     ...(error.badGroups?.length ? [`Bad groups: ${error.badGroups.join(', ')}`] : []),
-    `Installation ID: ${iid}`,
+    `${label}: ${subject}`,
     `Message: ${error.message}`,
     `Advice: ${error.advice}`,
   ];
@@ -99,6 +113,8 @@ export interface ErrorPanelProps {
   error: CidDeskError;
   /** The IID that was sent. */
   iid: string;
+  /** Set instead of `iid` when the failed request asked for the remaining activations of this PID. */
+  pid?: string;
   demo: boolean;
   /** Replaces the usual title, for failures that happen inside the window itself. */
   title?: string;
@@ -112,6 +128,7 @@ export interface ErrorPanelProps {
 export function ErrorPanel({
   error,
   iid,
+  pid,
   demo,
   title,
   onRetry,
@@ -121,12 +138,14 @@ export function ErrorPanel({
 }: ErrorPanelProps) {
   const view = describeError(error, demo);
   const { feedback, copy } = useCopy();
-  const details = supportDetails(error, iid);
+  const headingId = useId();
+  const details =
+    pid === undefined ? supportDetails(error, iid) : supportDetails(error, pid, 'Extended PID');
   const advice =
     view.phone === 'maybe' ? view.advice.replace(PHONE_SENTENCE, '').trim() : view.advice;
 
   return (
-    <section className="card error-panel" aria-labelledby="error-heading">
+    <section className="card error-panel" aria-labelledby={headingId}>
       <div className="error-head">
         <ErrorIcon className="error-mark" />
         <div>
@@ -134,7 +153,7 @@ export function ErrorPanel({
             {view.eyebrow}
             {demo && <span className="badge is-demo">Demo answer</span>}
           </p>
-          <h1 id="error-heading" className="card-title" tabIndex={-1} ref={headingRef}>
+          <h1 id={headingId} className="card-title" tabIndex={-1} ref={headingRef}>
             {title ?? view.title}
           </h1>
         </div>
@@ -172,7 +191,8 @@ export function ErrorPanel({
       )}
 
       <p className="for-iid">
-        Installation ID <span className="mono">{groupedIid(iid)}</span>
+        {pid === undefined ? 'Installation ID' : 'Extended PID'}{' '}
+        <span className="mono">{pid ?? groupedIid(iid)}</span>
       </p>
 
       <details className="support">
@@ -203,7 +223,7 @@ export function ErrorPanel({
           Try again
         </button>
         <button type="button" className="button" onClick={onEdit}>
-          Edit ID
+          {pid === undefined ? 'Edit ID' : 'Edit PID'}
         </button>
         <button
           type="button"
@@ -215,5 +235,28 @@ export function ErrorPanel({
         </button>
       </div>
     </section>
+  );
+}
+
+export interface ErrorCalloutProps {
+  /** What failed, such as "The history couldn't be read". */
+  title: string;
+  error: CidDeskError;
+  /** A button to try again, for example. */
+  action?: ReactNode;
+}
+
+/** A failure inside a view that stays usable: what failed, why, and what to do, in one box. */
+export function ErrorCallout({ title, error, action }: ErrorCalloutProps) {
+  return (
+    <div className="callout is-error" role="alert">
+      <ErrorIcon />
+      <div className="callout-body">
+        <p className="callout-title">{title}</p>
+        <p>{error.message}</p>
+        {error.advice && <p>{error.advice}</p>}
+        {action && <div className="callout-actions">{action}</div>}
+      </div>
+    </div>
   );
 }

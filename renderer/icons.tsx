@@ -122,6 +122,77 @@ export function CloseIcon(props: IconProps) {
   );
 }
 
+/** A key: getting one Confirmation ID. */
+export function KeyIcon(props: IconProps) {
+  return (
+    <Icon {...props}>
+      <circle cx="7" cy="12" r="4.5" />
+      <path d="M11.5 12h10M17.5 12v3.5M21 12v3" />
+    </Icon>
+  );
+}
+
+/** Stacked sheets: many Installation IDs at once. */
+export function StackIcon(props: IconProps) {
+  return (
+    <Icon {...props}>
+      <path d="M12 3l9 4.5-9 4.5-9-4.5z" />
+      <path d="M3 12l9 4.5 9-4.5M3 16.5L12 21l9-4.5" />
+    </Icon>
+  );
+}
+
+/** A clock with an arrow turning back: the history. */
+export function HistoryIcon(props: IconProps) {
+  return (
+    <Icon {...props}>
+      <path d="M3.5 12a8.5 8.5 0 102.5-6" />
+      <path d="M3.5 4v4h4" />
+      <path d="M12 7.5V12l3 2" />
+    </Icon>
+  );
+}
+
+/** A dial: how much is left. */
+export function GaugeIcon(props: IconProps) {
+  return (
+    <Icon {...props}>
+      <path d="M4.2 17.5a9 9 0 1115.6 0" />
+      <path d="M12 13.5l4-4.5" />
+      <circle cx="12" cy="14" r="1.2" />
+    </Icon>
+  );
+}
+
+/** A bin: delete. */
+export function TrashIcon(props: IconProps) {
+  return (
+    <Icon {...props}>
+      <path d="M4 6.5h16M9.5 6.5V4.5h5v2M6 6.5l1 13a1.5 1.5 0 001.5 1.5h7a1.5 1.5 0 001.5-1.5l1-13" />
+      <path d="M10 10.5v6M14 10.5v6" />
+    </Icon>
+  );
+}
+
+/** An arrow into a tray: save to a file. */
+export function DownloadIcon(props: IconProps) {
+  return (
+    <Icon {...props}>
+      <path d="M12 3.5v11M7.5 10l4.5 4.5 4.5-4.5" />
+      <path d="M4 16v2.5A1.5 1.5 0 005.5 20h13a1.5 1.5 0 001.5-1.5V16" />
+    </Icon>
+  );
+}
+
+/** An open folder: open a file. */
+export function FolderIcon(props: IconProps) {
+  return (
+    <Icon {...props}>
+      <path d="M3 7.5A1.5 1.5 0 014.5 6H9l2 2h8.5A1.5 1.5 0 0121 9.5v8a1.5 1.5 0 01-1.5 1.5h-15A1.5 1.5 0 013 17.5z" />
+    </Icon>
+  );
+}
+
 /** The product's mark: a key inside a rounded square. */
 export function LogoMark({ className }: IconProps) {
   return (

@@ -2,9 +2,11 @@
 import { act, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { vi } from 'vitest';
-import type { CidOutcome, CidSuccess } from '../shared/activation';
+import type { CidOutcome, CidSuccess, Failure } from '../shared/activation';
+import type { BatchProgress } from '../shared/batch';
 import { chunk } from '../shared/digits';
 import type { CidDeskError } from '../shared/errors';
+import type { CidRecord, ErrorRecord, HistoryEntry, RemainingRecord } from '../shared/history';
 import type { AppCommand, AppInfo, CidDeskApi } from '../shared/ipc';
 import { DEFAULT_SETTINGS, type Settings } from '../shared/settings';
 import type { ClipboardWriter } from './api';
@@ -53,7 +55,7 @@ export function success(iid: string, extra: Partial<CidSuccess> = {}): CidOutcom
 }
 
 /** A failed outcome. */
-export function failure(error: Partial<CidDeskError> & Pick<CidDeskError, 'kind'>): CidOutcome {
+export function failure(error: Partial<CidDeskError> & Pick<CidDeskError, 'kind'>): Failure {
   return { ok: false, error: { message: 'Failed.', advice: 'Try again.', code: null, ...error } };
 }
 
@@ -66,10 +68,77 @@ export function deferred<T>(): { promise: Promise<T>; resolve(value: T): void } 
   return { promise, resolve };
 }
 
+/** A CID entry of the history; `extra` replaces any field. */
+export function cidEntry(extra: Partial<CidRecord> = {}): CidRecord {
+  return {
+    v: 1,
+    id: 'c1d2e3f4-0000-4000-8000-000000000001',
+    at: '2025-03-14T09:26:53.000Z',
+    type: 'cid',
+    iid: IID63,
+    pid: '00000-00138-207-109016-00-1033-26100.0000-0922026',
+    cid: CID,
+    source: 'service',
+    ...extra,
+  };
+}
+
+/** An error entry of the history. */
+export function errorEntry(extra: Partial<ErrorRecord> = {}): ErrorRecord {
+  return {
+    v: 1,
+    id: 'e1d2e3f4-0000-4000-8000-000000000002',
+    at: '2025-03-13T16:05:00.000Z',
+    type: 'error',
+    iid: IID54,
+    pid: '00000-00138-207-109016-00-1033-26100.0000-0922026',
+    error: {
+      kind: 'service',
+      code: '0x67',
+      message: 'The product key has been blocked by Microsoft.',
+    },
+    ...extra,
+  };
+}
+
+/** A remaining-activations entry of the history. */
+export function remainingEntry(extra: Partial<RemainingRecord> = {}): RemainingRecord {
+  return {
+    v: 1,
+    id: 'r1d2e3f4-0000-4000-8000-000000000003',
+    at: '2025-03-12T08:00:00.000Z',
+    type: 'remaining',
+    pid: '55041-00172-033-600075-03-1033-7601.0000-1412012',
+    remaining: 5,
+    ...extra,
+  };
+}
+
+/** A listHistory answer that filters and pages `entries` (newest first) as main does, roughly. */
+export function historyOf(entries: HistoryEntry[]): CidDeskApi['listHistory'] {
+  return async ({ query, limit, offset }) => {
+    const q = query.trim();
+    const matching = entries.filter(
+      (entry) =>
+        q === '' ||
+        entry.at.startsWith(q) ||
+        ('iid' in entry && entry.iid?.includes(q)) ||
+        (entry.type === 'cid' && entry.cid.includes(q)),
+    );
+    return {
+      ok: true,
+      total: matching.length,
+      entries: matching.slice(offset, offset + limit),
+    };
+  };
+}
+
 export interface FakeBridge {
   api: { [K in keyof CidDeskApi]: CidDeskApi[K] & ReturnType<typeof vi.fn> };
   /** Sends a menu command as main would. */
   sendCommand(command: AppCommand): void;
+  /** Sends a batch progress event as main would. */
+  sendBatchProgress(progress: BatchProgress): void;
 }
 
 /** A bridge whose methods are spies; `overrides` replace the default answers. */
@@ -78,6 +147,7 @@ export function fakeBridge(
   settings: Partial<Settings> = {},
 ): FakeBridge {
   const listeners = new Set<(command: AppCommand) => void>();
+  const batchListeners = new Set<(progress: BatchProgress) => void>();
   const api = {
     getCid: vi.fn<CidDeskApi['getCid']>(async ({ iid }) => success(iid)),
     getRemaining: vi.fn<CidDeskApi['getRemaining']>(async ({ pid }) => ({
@@ -100,6 +170,20 @@ export function fakeBridge(
       listeners.add(listener);
       return () => listeners.delete(listener);
     }),
+    getNotices: vi.fn<CidDeskApi['getNotices']>(async () => []),
+    listHistory: vi.fn<CidDeskApi['listHistory']>(historyOf([])),
+    deleteHistoryEntry: vi.fn<CidDeskApi['deleteHistoryEntry']>(async () => ({ ok: true })),
+    exportHistory: vi.fn<CidDeskApi['exportHistory']>(async () => ({ ok: true, path: null })),
+    openBatchFile: vi.fn<CidDeskApi['openBatchFile']>(async () => ({ ok: true, file: null })),
+    runBatch: vi.fn<CidDeskApi['runBatch']>(
+      () => new Promise(() => undefined) as ReturnType<CidDeskApi['runBatch']>,
+    ),
+    cancelBatch: vi.fn<CidDeskApi['cancelBatch']>(async () => true),
+    exportBatch: vi.fn<CidDeskApi['exportBatch']>(async () => ({ ok: true, path: null })),
+    onBatchProgress: vi.fn<CidDeskApi['onBatchProgress']>((listener) => {
+      batchListeners.add(listener);
+      return () => batchListeners.delete(listener);
+    }),
   };
   for (const [name, fn] of Object.entries(overrides)) {
     (api as Record<string, unknown>)[name] = vi.fn(fn as (...args: never[]) => unknown);
@@ -107,6 +191,7 @@ export function fakeBridge(
   return {
     api: api as FakeBridge['api'],
     sendCommand: (command) => act(() => listeners.forEach((listener) => listener(command))),
+    sendBatchProgress: (progress) => batchListeners.forEach((listener) => listener(progress)),
   };
 }
 

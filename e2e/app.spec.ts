@@ -135,7 +135,7 @@ test('a double click, two clicks before the window redraws, or Enter twice send 
     'try again twice',
   ].map((seed) => deriveIid(seed));
   // The answer takes a moment, so the second click or Enter arrives while the first is running.
-  const slowly = (iid: string) => simulator.setScenario({ iid }, { kind: 'slow', delayMs: 500 });
+  const slowly = (iid: string) => simulator.setScenario({ iid }, { kind: 'slow', delayMs: 1500 });
   const waiting = page
     .getByRole('status')
     .filter({ hasText: "Asking Microsoft's activation service…" });
@@ -230,10 +230,7 @@ test('Cancel stops a request that hangs, and the window says an activation may b
   await expect(cancelledHeading).toBeVisible();
   await expect(page.getByText('Network problem · Cancelled')).toBeVisible();
   await expect(
-    page.getByText(
-      'The request was cancelled before its answer arrived.',
-      { exact: true },
-    ),
+    page.getByText('The request was cancelled before its answer arrived.', { exact: true }),
   ).toBeVisible();
   await expect(activationWarning(page)).toBeVisible();
   await expect

@@ -63,3 +63,79 @@ export function activationWarning(page: Page): Locator {
     { exact: true },
   );
 }
+
+/** The window's views, as the tabs name them. */
+export type ViewTab = 'Activate' | 'Batch' | 'History' | 'Remaining activations';
+
+/** Opens a view with its tab, as a user clicks it, and waits until it shows. */
+export async function openView(page: Page, view: ViewTab): Promise<void> {
+  const tab = page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: view });
+  await tab.click();
+  await expect(tab).toHaveAttribute('aria-current', 'page');
+}
+
+/** The heading of the Batch, History or Remaining activations view. */
+export function viewHeading(page: Page, view: Exclude<ViewTab, 'Activate'>): Locator {
+  return page.getByRole('heading', { level: 1, name: view, exact: true });
+}
+
+/** The rows of the History table, newest first (the header row left out). */
+export function historyRows(page: Page): Locator {
+  return page
+    .getByRole('table', { name: 'History, newest first' })
+    .locator('tbody')
+    .getByRole('row');
+}
+
+/** The search box of the History view. */
+export function historySearch(page: Page): Locator {
+  return page.getByRole('searchbox', { name: 'Search the history' });
+}
+
+/** The rows of the Batch results table, in the order of the text. */
+export function batchRows(page: Page): Locator {
+  return page
+    .getByRole('table', { name: 'Results, in the order of the text' })
+    .locator('tbody')
+    .getByRole('row');
+}
+
+/** Digits in groups of `size` joined by `separator`, as the window and the CSV files write IDs. */
+export function grouped(digits: string, size: number, separator = '-'): string {
+  return (digits.match(new RegExp(`\\d{1,${size}}`, 'g')) ?? []).join(separator);
+}
+
+/**
+ * Reads RFC 4180 CSV text (quoted cells, doubled quotes, CR LF after every row) into rows of
+ * cells, as a spreadsheet would; throws on text that does not end its last row with CR LF.
+ */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const char = text[i]!;
+    if (quoted) {
+      if (char !== '"') cell += char;
+      else if (text[i + 1] === '"') {
+        cell += '"';
+        i += 1;
+      } else quoted = false;
+    } else if (char === '"' && cell === '') quoted = true;
+    else if (char === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (char === '\r' && text[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i += 1;
+    } else cell += char;
+  }
+  if (quoted || cell !== '' || row.length > 0) {
+    throw new Error('The CSV text ends inside a row: every row must end in CR LF.');
+  }
+  return rows;
+}

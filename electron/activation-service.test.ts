@@ -95,6 +95,24 @@ describe('activation service with history', () => {
     ]);
   });
 
+  it('reports the time on record, so a later answer from history gives the same time', async () => {
+    // The service's clock and the history's disagree: the history's is the one kept.
+    const history = lazyHistory(dir, { now: () => new Date('2026-03-14T09:26:53.589Z') });
+    const skewed = service({ history: history.as('service'), now: () => new Date(0) });
+    const first = await skewed.getCid({ iid: SAMPLE_SUCCESS.iid });
+    const again = await skewed.getCid({ iid: SAMPLE_SUCCESS.iid });
+    expect(first).toMatchObject({
+      ok: true,
+      fromHistory: false,
+      obtainedAt: '2026-03-14T09:26:53.589Z',
+    });
+    expect(again).toMatchObject({
+      ok: true,
+      fromHistory: true,
+      obtainedAt: '2026-03-14T09:26:53.589Z',
+    });
+  });
+
   it('sends again only when forced', async () => {
     await service().getCid({ iid: SAMPLE_SUCCESS.iid });
     const forced = await service().getCid({ iid: SAMPLE_SUCCESS.iid, force: true });

@@ -114,7 +114,9 @@ export function createActivationService(options: ActivationServiceOptions): Acti
 
     const outcome = await sendForCid(iid, pid, input.signal);
     const saved = await history.append(recordOf(outcome, iid, pid, source));
-    if (!outcome.ok || saved.ok) return outcome;
+    if (!outcome.ok) return outcome;
+    // The time on record is the one the history will answer with later: report the same one.
+    if (saved.ok) return { ...outcome, obtainedAt: saved.value.at };
     return {
       ...outcome,
       warning: `This Confirmation ID could not be saved to the history (${saved.error.message}). Write it down or copy it now: CID Desk will not remember it, and asking again would use another activation.`,

@@ -267,7 +267,7 @@ describe('answers from the simulator', () => {
   });
 
   it.each([
-    ['malformed', /^The service's answer is not well-formed XML \(/],
+    ['malformed', /^The service's answer is not well-formed XML: it may have been cut off/],
     ['not-xml', /^The service's answer is not XML\.$/],
     ['empty', /^The service sent an empty answer\.$/],
     ['wrong-iid', /^The answer is for a different Installation ID than the one sent\.$/],

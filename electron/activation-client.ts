@@ -12,6 +12,7 @@ import {
   fail,
   makeError,
   ok,
+  printable,
   type CidDeskError,
   type NetworkCause,
   type Result,
@@ -202,7 +203,8 @@ async function attempt(
   }
 
   const status = response.status;
-  const statusText = response.statusText || STATUS_CODES[status] || '';
+  // The reason phrase and page title are the server's words: shown, so made printable.
+  const statusText = printable(response.statusText || STATUS_CODES[status] || '').slice(0, 100);
   if (status === 407) {
     discard(response, exchange);
     return fail(
@@ -444,7 +446,8 @@ function httpError(
     const isFault = /<(\w+:)?Fault[\s>]/.test(text);
     if (!parsed.ok && (parsed.error.kind === 'service' || isFault)) return parsed.error;
   }
-  const title = html ? /<title>([^<]{1,200})<\/title>/i.exec(text)?.[1]?.trim() : undefined;
+  const rawTitle = html ? /<title>([^<]{1,200})<\/title>/i.exec(text)?.[1]?.trim() : undefined;
+  const title = rawTitle === undefined ? undefined : printable(rawTitle);
   const what =
     text.trim() === ''
       ? 'an empty body'

@@ -7,7 +7,12 @@ import type {
 import { CID_GROUP_LABELS } from '../shared/cid';
 import { describeErrorCode } from '../shared/error-catalog';
 import type { HistoryPage } from './history-store';
-import { mayHaveUsedActivation, type CidDeskError, type ErrorKind } from '../shared/errors';
+import {
+  mayHaveUsedActivation,
+  printable,
+  type CidDeskError,
+  type ErrorKind,
+} from '../shared/errors';
 
 /** Exit statuses of `cid-desk`: a published contract, only ever extended. */
 export const EXIT = {
@@ -50,6 +55,8 @@ export function errorJson(error: CidDeskError): Record<string, unknown> {
     json.mayHaveReachedService = error.mayHaveReachedService;
   if (error.badGroups) json.badGroups = error.badGroups;
   if (error.code) json.phoneActivation = describeErrorCode(error.code).phoneActivation;
+  // For support: the low-level cause or an excerpt of what the server sent (cut to ~2 KB).
+  if (error.detail) json.detail = error.detail;
   return json;
 }
 
@@ -126,7 +133,7 @@ export function formatErrorHuman(error: CidDeskError): string {
       'The request may already have reached Microsoft, so an activation may have been used; sending again may use another.',
     );
   }
-  lines.push('', `What to do: ${error.advice}`);
+  lines.push('', `What to do: ${printable(error.advice)}`);
   if (error.code) {
     const phone = describeErrorCode(error.code).phoneActivation;
     lines.push(

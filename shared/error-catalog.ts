@@ -1,4 +1,4 @@
-import { makeError, type CidDeskError } from './errors';
+import { makeError, printable, type CidDeskError } from './errors';
 
 /** Whether Microsoft's own phone activation (slui 4) may still issue a CID for a genuine key. */
 export type PhoneActivation = 'no' | 'maybe';
@@ -133,7 +133,8 @@ export function normalizeErrorCode(raw: string): string {
   const text = raw.trim();
   const hex = /^0x0*([0-9a-f]{1,16})$/i.exec(text);
   if (hex) return `0x${hex[1]!.toUpperCase()}`;
-  return text.slice(0, 40);
+  // Anything else came from the server as it is: it must not carry terminal escapes.
+  return printable(text).slice(0, 40);
 }
 
 /** What the catalogue says about a code; an unknown code gets a sensible general entry. */

@@ -54,6 +54,15 @@ export function makeError(
   return { kind, message, advice, code: null, ...extra };
 }
 
+/**
+ * Text that came from the network, made safe to show in a window, a terminal or a history file:
+ * line breaks and tabs become spaces, and other control and format characters (terminal escape
+ * sequences, bidirectional overrides) become U+FFFD.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\t\n\r]/g, ' ').replace(/[\p{Cc}\p{Cf}]/gu, '\uFFFD');
+}
+
 /** Cuts text for display in an error's detail, so a 50 MB body never reaches the UI or a log. */
 export function excerpt(text: string, max = 2000): string {
   return text.length <= max

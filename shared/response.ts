@@ -1,7 +1,7 @@
 import { XMLParser, XMLValidator, type X2jOptions } from 'fast-xml-parser';
 import { parseCid, type Cid } from './cid';
 import { serviceError } from './error-catalog';
-import { excerpt, fail, makeError, ok, type CidDeskError, type Result } from './errors';
+import { excerpt, fail, makeError, ok, printable, type CidDeskError, type Result } from './errors';
 import type { ActivationRequest } from './request';
 
 /** What the service answered, once it has been checked against the request. */
@@ -76,17 +76,20 @@ function parseXml(xml: string, what: string, raw: string): Result<Node> {
   }
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
-    return fail(
-      unexpected(
-        `The ${what} is not well-formed XML (${valid.err.msg}, line ${valid.err.line}).`,
-        raw,
-      ),
-    );
+    // The validator's words are for support, not for the user: they go with the excerpt, cut,
+    // since they quote the answer (a hostile one would make them megabytes long).
+    const where = `XML error on line ${valid.err.line}: ${excerpt(printable(valid.err.msg), 200)}`;
+    return fail({
+      ...unexpected(`The ${what} is not well-formed XML: it may have been cut off on the way.`, raw),
+      detail: `${where}\n\n${excerpt(raw)}`,
+    });
   }
   try {
     return ok(parser.parse(xml) as Node);
   } catch (error) {
-    return fail(unexpected(`The ${what} could not be read: ${(error as Error).message}`, raw));
+    return fail(
+      unexpected(`The ${what} could not be read: ${excerpt((error as Error).message, 200)}`, raw),
+    );
   }
 }
 
@@ -106,7 +109,7 @@ export function parseActivationResponse(
     const title = /<title>([^<]{0,200})<\/title>/i.exec(body)?.[1]?.trim();
     return fail(
       unexpected(
-        `The service answered with a web page instead of an activation answer${title ? ` ("${title}")` : ''}.`,
+        `The service answered with a web page instead of an activation answer${title ? ` ("${printable(title)}")` : ''}.`,
         body,
       ),
     );
@@ -125,7 +128,10 @@ export function parseActivationResponse(
   if (fault !== undefined) {
     const faultString = text(fault, 'faultstring') ?? text(fault, 'faultcode') ?? 'no reason given';
     return fail(
-      unexpected(`The service reported a SOAP fault: "${excerpt(faultString, 300)}".`, body),
+      unexpected(
+        `The service reported a SOAP fault: "${printable(excerpt(faultString, 300))}".`,
+        body,
+      ),
     );
   }
   const responseXml = text(

@@ -80,7 +80,10 @@ function parseXml(xml: string, what: string, raw: string): Result<Node> {
     // since they quote the answer (a hostile one would make them megabytes long).
     const where = `XML error on line ${valid.err.line}: ${excerpt(printable(valid.err.msg), 200)}`;
     return fail({
-      ...unexpected(`The ${what} is not well-formed XML: it may have been cut off on the way.`, raw),
+      ...unexpected(
+        `The ${what} is not well-formed XML: it may have been cut off on the way.`,
+        raw,
+      ),
       detail: `${where}\n\n${excerpt(raw)}`,
     });
   }

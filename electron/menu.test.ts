@@ -64,7 +64,17 @@ describe('menuTemplate', () => {
         ],
       },
       {
-        '&View': ['role:resetZoom', 'role:zoomIn', 'role:zoomOut', '---', 'role:togglefullscreen'],
+        '&View': [
+          '&Batch [CmdOrCtrl+Shift+B]',
+          '&History [CmdOrCtrl+Shift+H]',
+          '&Remaining activations [CmdOrCtrl+Shift+R]',
+          '---',
+          'role:resetZoom',
+          'role:zoomIn',
+          'role:zoomOut',
+          '---',
+          'role:togglefullscreen',
+        ],
       },
       { 'role:help &Help': ['Error code reference', '---', '&About CID Desk'] },
     ]);
@@ -100,7 +110,19 @@ describe('menuTemplate', () => {
           'role:selectAll',
         ],
       },
-      { View: ['role:resetZoom', 'role:zoomIn', 'role:zoomOut', '---', 'role:togglefullscreen'] },
+      {
+        View: [
+          'Batch [CmdOrCtrl+Shift+B]',
+          'History [CmdOrCtrl+Shift+H]',
+          'Remaining Activations [CmdOrCtrl+Shift+R]',
+          '---',
+          'role:resetZoom',
+          'role:zoomIn',
+          'role:zoomOut',
+          '---',
+          'role:togglefullscreen',
+        ],
+      },
       'role:windowMenu',
       { 'role:help Help': ['Error code reference'] },
     ]);
@@ -120,7 +142,18 @@ describe('menuTemplate', () => {
     click(find(template, '&Settings…'));
     click(find(template, 'Error code reference'));
     click(find(template, '&About CID Desk'));
-    expect(commands).toEqual(['new', 'settings', 'reference', 'about']);
+    click(find(template, '&Batch'));
+    click(find(template, '&History'));
+    click(find(template, '&Remaining activations'));
+    expect(commands).toEqual([
+      'new',
+      'settings',
+      'reference',
+      'about',
+      'batch',
+      'history',
+      'remaining',
+    ]);
 
     const mac = build({ platform: 'darwin' });
     click(find(mac.template, 'Settings…'));

@@ -66,6 +66,14 @@ export function menuTemplate(options: MenuOptions): MenuItemConstructorOptions[]
   const viewMenu: MenuItemConstructorOptions = {
     label: mac ? 'View' : '&View',
     submenu: [
+      command(mac ? 'Batch' : '&Batch', 'batch', 'CmdOrCtrl+Shift+B'),
+      command(mac ? 'History' : '&History', 'history', 'CmdOrCtrl+Shift+H'),
+      command(
+        mac ? 'Remaining Activations' : '&Remaining activations',
+        'remaining',
+        'CmdOrCtrl+Shift+R',
+      ),
+      separator,
       { role: 'resetZoom' },
       { role: 'zoomIn' },
       { role: 'zoomOut' },

@@ -105,37 +105,4 @@ export function grouped(digits: string, size: number, separator = '-'): string {
   return (digits.match(new RegExp(`\\d{1,${size}}`, 'g')) ?? []).join(separator);
 }
 
-/**
- * Reads RFC 4180 CSV text (quoted cells, doubled quotes, CR LF after every row) into rows of
- * cells, as a spreadsheet would; throws on text that does not end its last row with CR LF.
- */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const char = text[i]!;
-    if (quoted) {
-      if (char !== '"') cell += char;
-      else if (text[i + 1] === '"') {
-        cell += '"';
-        i += 1;
-      } else quoted = false;
-    } else if (char === '"' && cell === '') quoted = true;
-    else if (char === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (char === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i += 1;
-    } else cell += char;
-  }
-  if (quoted || cell !== '' || row.length > 0) {
-    throw new Error('The CSV text ends inside a row: every row must end in CR LF.');
-  }
-  return rows;
-}
+export { parseCsv } from '../electron/test-fixtures/csv-reader';

@@ -16,6 +16,7 @@ import {
 import { errorJson } from './cli-output';
 import { simulatedCid, startSimulator, type Simulator } from './simulator';
 import { deriveIid } from './simulator-scenarios';
+import { parseCsv } from './test-fixtures/csv-reader';
 
 const IIDS = Array.from({ length: 20 }, (_, i) => deriveIid(`runner ${i}`));
 const OBTAINED_AT = '2026-03-01T10:00:00.000Z';
@@ -395,36 +396,6 @@ describe('runBatch: failures and cancelling', () => {
   });
 });
 
-/** RFC 4180 reader for checking the CSV cell by cell. */
-function readCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const char = text[i]!;
-    if (quoted) {
-      if (char === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i += 1;
-      } else if (char === '"') quoted = false;
-      else cell += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (char === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i += 1;
-    } else cell += char;
-  }
-  expect(cell).toBe('');
-  return rows;
-}
-
 describe('batchRowsToCsv and batchRowToJson', () => {
   const [a, b, c, d] = IIDS as [string, string, string, string];
   const rows: BatchRow[] = [
@@ -463,7 +434,7 @@ describe('batchRowsToCsv and batchRowToJson', () => {
   it('writes one CSV row per input, formula-safe, with CR LF line ends', () => {
     const csv = batchRowsToCsv(result);
     expect(csv.endsWith('\r\n')).toBe(true);
-    expect(readCsv(csv)).toEqual([
+    expect(parseCsv(csv)).toEqual([
       ['IID', 'Result', 'CID', 'CID groups (dashes)', 'From history', 'Error code', 'Message'],
       [dashed(a), 'CID', CID, CID_GROUPS.join('-'), 'no', '', ''],
       [
@@ -624,7 +595,7 @@ describe('runBatch against the local simulator', () => {
         });
     }
 
-    const csv = readCsv(batchRowsToCsv(result));
+    const csv = parseCsv(batchRowsToCsv(result));
     expect(csv).toHaveLength(501);
     const expectedOk = (iid: string) => {
       const cid = simulatedCid(iid, DEFAULT_PID);

@@ -4,12 +4,13 @@
  * reported as skipped, with the reason, never as passed.
  */
 import { _electron as electron, expect, test } from '@playwright/test';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SAMPLE_SUCCESS } from '../shared/protocol-samples';
 import { startSimulator } from '../electron/simulator';
 import { findElectronBinary } from './electron-binary';
+import { expectCid, getCidButton, groupBox } from './window-actions';
 
 const binary = findElectronBinary();
 
@@ -35,13 +36,22 @@ test('pastes an IID and shows the CID from the simulator in the real app', async
     );
     expect(isolated).toBe('undefined');
 
-    await window.getByRole('textbox', { name: 'Group 1 of 9' }).focus();
+    await groupBox(window, 1).focus();
     await app.evaluate(({ clipboard }, text) => clipboard.writeText(text), SAMPLE_SUCCESS.iid);
-    await window.keyboard.press(process.platform === 'darwin' ? 'Meta+V' : 'Control+V');
-    await window.getByRole('button', { name: 'Get Confirmation ID' }).click();
-
-    await expect(window.getByText('062722', { exact: true })).toBeVisible();
+    await window.keyboard.press('ControlOrMeta+V');
+    await getCidButton(window).click();
+    await expectCid(window, SAMPLE_SUCCESS.cid);
     expect(simulator.requestCount).toBe(1);
+
+    // Copy all goes through the sandboxed page's clipboard permission to the system clipboard.
+    await window.getByRole('button', { name: 'Copy all' }).click();
+    await expect
+      .poll(() => app.evaluate(({ clipboard }) => clipboard.readText()))
+      .toBe(SAMPLE_SUCCESS.cid);
+
+    // The CID is in the history the CLI shares.
+    const history = await readFile(path.join(dataDir, 'history.jsonl'), 'utf8');
+    expect(JSON.parse(history.trim())).toMatchObject({ type: 'cid', cid: SAMPLE_SUCCESS.cid });
   } finally {
     await app.close();
     await simulator.close();

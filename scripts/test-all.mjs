@@ -54,7 +54,23 @@ const failed = (vitest?.numFailedTests ?? 0) + (playwright?.stats?.unexpected ??
 const skipped =
   (vitest?.numPendingTests ?? 0) + (vitest?.numTodoTests ?? 0) + (playwright?.stats?.skipped ?? 0);
 
+/** Every skipped end-to-end test with the reason it gives, so a skip is never mistaken for a pass. */
+function skippedTests(suite, found = []) {
+  for (const spec of suite.specs ?? []) {
+    for (const test of spec.tests) {
+      if (test.status !== 'skipped') continue;
+      const reason =
+        test.annotations?.find((a) => a.type === 'skip')?.description ?? 'no reason given';
+      found.push(`${spec.title}: ${reason}`);
+    }
+  }
+  for (const child of suite.suites ?? []) skippedTests(child, found);
+  return found;
+}
+
 console.log('');
+const skips = (playwright?.suites ?? []).flatMap((suite) => skippedTests(suite));
+for (const skip of skips) console.log(`Skipped, not passed: ${skip}`);
 if (failedSteps.length > 0) console.log(`Failed steps: ${failedSteps.join(', ')}`);
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failedSteps.length > 0 || failed > 0 ? 1 : 0);

@@ -34,6 +34,9 @@ export type RemainingOutcome = RemainingSuccess | Failure;
 export interface RemainingSuccess {
   ok: true;
   pid: string;
-  /** Activations left on the key behind the Extended PID; 0 means none. */
+  /**
+   * Activations left on the key behind the Extended PID, as the service counts them: 0 means
+   * none; a negative number (the service sends -1) means it keeps no count for this key.
+   */
   remaining: number;
 }

@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import packageJson from '../package.json';
+import { version } from '../package.json';
 import type { CidOutcome, RemainingOutcome } from '../shared/activation';
 import { BATCH_CONCURRENCY } from '../shared/batch';
 import { scanIids } from '../shared/iid-scan';
@@ -41,7 +41,7 @@ export interface CliIo {
   readStdin(): Promise<string>;
 }
 
-const USAGE = `CID Desk ${packageJson.version}: get a Confirmation ID for an Installation ID from Microsoft's BatchActivation service.
+const USAGE = `CID Desk ${version}: get a Confirmation ID for an Installation ID from Microsoft's BatchActivation service.
 
 Usage:
   cid-desk get <IID> [--pid <EPID>] [--force] [--endpoint <URL>] [--timeout <seconds>] [--json] [--demo]
@@ -155,7 +155,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return command === undefined ? EXIT.usage : EXIT.ok;
       case '--version':
       case '-v':
-        io.stdout(`${packageJson.version}\n`);
+        io.stdout(`${version}\n`);
         return EXIT.ok;
       case 'get':
         return await runGet(rest, io);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as electron from 'electron';
 import { app, BrowserWindow, dialog, Menu, net, screen, session, shell } from 'electron';
-import packageJson from '../package.json';
+import { license } from '../package.json';
 import type { AppCommand, AppInfo } from '../shared/ipc';
 import { resolveEndpoint, type ActivationFetch } from './activation-client';
 import { createAppServices } from './app-services';
@@ -63,7 +63,7 @@ function appInfo(): AppInfo {
   return {
     name: APP_NAME,
     version: app.getVersion(),
-    licence: packageJson.license,
+    licence: license,
     electron: process.versions.electron,
     chrome: process.versions.chrome,
     node: process.versions.node,
@@ -168,7 +168,7 @@ async function start(): Promise<void> {
   app.setAboutPanelOptions({
     applicationName: APP_NAME,
     applicationVersion: app.getVersion(),
-    copyright: `${packageJson.license} licence`,
+    copyright: `${license} licence`,
   });
   Menu.setApplicationMenu(
     Menu.buildFromTemplate(

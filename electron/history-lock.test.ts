@@ -199,6 +199,21 @@ describe('abandoned locks', () => {
     expect(await readOwner(path)).toEqual(owner);
   });
 
+  it('are never broken for age alone while their owner runs on this computer', async () => {
+    // A clock step or a laptop waking from sleep makes a live holder's file look old.
+    const owner = {
+      pid: process.pid,
+      host: hostname(),
+      at: '2025-01-01T00:00:00.000Z',
+      token: 't',
+    };
+    const path = await plantLock('asleep', owner, 5 * 60_000);
+    expect(
+      await withLock(dir, 'asleep', async () => 'mine', { staleMs: 1_000, timeoutMs: 150 }),
+    ).toMatchObject({ ok: false, error: { kind: 'storage' } });
+    expect(await readOwner(path)).toEqual(owner);
+  });
+
   it('that are empty (the owner died before writing) are judged by age', async () => {
     await plantLock('empty', '', 7_200_000);
     expect((await withLock(dir, 'empty', async () => 1, { staleMs: 60_000 })).ok).toBe(true);

@@ -36,6 +36,8 @@ export interface LockOptions {
 
 export const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
 export const DEFAULT_LOCK_STALE_MS = 30_000;
+/** A lock on this computer whose process still runs counts as held unless it is older than this. */
+const SAME_HOST_MAX_AGE_MS = 60 * 60 * 1000;
 
 /** A lock this process holds. */
 export interface HeldLock {
@@ -74,6 +76,7 @@ export async function acquireLock(
   const maxPause = options.maxPollMs ?? 200;
   const path = lockPathFor(dir, key);
   const deadline = Date.now() + timeoutMs;
+  let quickRetries = 0;
 
   try {
     await mkdir(join(dir, LOCKS_DIR_NAME), { recursive: true });
@@ -94,8 +97,12 @@ export async function acquireLock(
     if (created.kind === 'failed') return fail(lockStorageError(path, created.error));
 
     const state = await inspect(path, staleMs);
-    if (state.kind === 'gone') continue;
-    if (state.kind === 'stale' && (await breakLock(path, state.content, staleMs))) continue;
+    // 'gone' right after a refused create is normally a holder releasing; on Windows a folder the
+    // user may not write to also gives EPERM then ENOENT, so the deadline is checked every round.
+    const retryNow =
+      state.kind === 'gone' || (state.kind === 'stale' && (await breakLock(path, state, staleMs)));
+    quickRetries = retryNow ? quickRetries + 1 : 0;
+    if (retryNow && quickRetries <= 3 && Date.now() < deadline) continue;
     if (Date.now() >= deadline) {
       const owner = state.kind === 'held' ? state.owner : undefined;
       const busy = options.busyError ?? timeoutError;
@@ -191,7 +198,7 @@ async function tryCreate(path: string, owner: LockOwner): Promise<CreateOutcome>
 type LockState =
   | { kind: 'gone' }
   | { kind: 'held'; owner: LockOwner | undefined }
-  | { kind: 'stale'; content: string };
+  | { kind: 'stale'; content: string; touched: number };
 
 async function inspect(path: string, staleMs: number): Promise<LockState> {
   let content: string;
@@ -205,10 +212,15 @@ async function inspect(path: string, staleMs: number): Promise<LockState> {
     return { kind: 'held', owner: undefined };
   }
   const owner = parseOwner(content);
-  if (Date.now() - touched > staleMs) return { kind: 'stale', content };
-  if (owner && owner.host === hostname() && !processAlive(owner.pid)) {
-    return { kind: 'stale', content };
+  if (owner && owner.host === hostname()) {
+    // On this computer the owner's process tells for certain. Its file time is no guide: a clock
+    // step or a laptop waking from sleep makes a live holder's lock look old, and breaking it
+    // would let a second request for the same IID go out. Only a lock far older than any request
+    // can take belongs to a process whose number has since been reused.
+    const abandoned = !processAlive(owner.pid) || Date.now() - touched > SAME_HOST_MAX_AGE_MS;
+    return abandoned ? { kind: 'stale', content, touched } : { kind: 'held', owner };
   }
+  if (Date.now() - touched > staleMs) return { kind: 'stale', content, touched };
   // An empty or unreadable file is a lock being written right now, or one written by a process
   // that died before finishing: its age settles which.
   return { kind: 'held', owner };
@@ -221,7 +233,11 @@ async function inspect(path: string, staleMs: number): Promise<LockState> {
  * only the guard's holder may remove the lock, and only after reading it again and finding the
  * same abandoned content.
  */
-async function breakLock(path: string, staleContent: string, staleMs: number): Promise<boolean> {
+async function breakLock(
+  path: string,
+  stale: { content: string; touched: number },
+  staleMs: number,
+): Promise<boolean> {
   const guard = `${path}.break`;
   let handle;
   try {
@@ -235,7 +251,13 @@ async function breakLock(path: string, staleContent: string, staleMs: number): P
     await handle.close();
     const current = await readFile(path, 'utf8').catch(() => undefined);
     if (current === undefined) return true;
-    if (current !== staleContent) return false;
+    if (current !== stale.content) return false;
+    // Refreshed since it was judged: its holder is alive after all.
+    const touched = await stat(path).then(
+      (info) => info.mtimeMs,
+      () => undefined,
+    );
+    if (touched !== stale.touched) return touched === undefined;
     await unlink(path);
     return true;
   } catch {

@@ -14,9 +14,23 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+// A reader that goes away (`cid-desk batch … | head`) must not end the process while requests it
+// started are still under way: their CIDs are still wanted in the history. Output simply stops.
+const open = { stdout: true, stderr: true };
+for (const name of ['stdout', 'stderr'] as const) {
+  process[name].on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    open[name] = false;
+  });
+}
+
 runCli(process.argv.slice(2), {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
+  stdout: (text) => {
+    if (open.stdout) process.stdout.write(text);
+  },
+  stderr: (text) => {
+    if (open.stderr) process.stderr.write(text);
+  },
   env: process.env,
   signal: controller.signal,
   interactive: process.stderr.isTTY === true,

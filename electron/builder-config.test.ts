@@ -53,7 +53,6 @@ describe('electron-builder.yml', () => {
       enableNodeCliInspectArguments: false,
       enableEmbeddedAsarIntegrityValidation: true,
       onlyLoadAppFromAsar: true,
-      grantFileProtocolExtraPrivileges: false,
     });
   });
 

@@ -109,7 +109,9 @@ export function createActivationService(options: ActivationServiceOptions): Acti
   ): Promise<CidOutcome> {
     const fresh = await history.refresh();
     if (!fresh.ok) return refuseWithoutHistory(fresh.error);
-    const known = history.findCid(iid, pid, source);
+    // A CID belongs to the Installation ID: one obtained with another Extended PID (the app's own
+    // PID setting, the CLI's default) activates the same machine, so it is answered too.
+    const known = history.findCid(iid, pid, source) ?? history.findCid(iid, null, source);
     if (known && !input.force) return fromHistory(known);
 
     const outcome = await sendForCid(iid, pid, input.signal);

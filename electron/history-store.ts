@@ -106,10 +106,11 @@ export interface HistoryStore {
   readonly loadReport: HistoryLoadReport;
   /**
    * The latest CID obtained for this IID (its ASCII digits, as parseIid gives them) with this
-   * Extended PID, not deleted, from memory: call refresh() first to see other processes' appends.
-   * Only CIDs from `source` count, so a demo-mode CID never answers a real request.
+   * Extended PID (null: with any), not deleted, from memory: call refresh() first to see other
+   * processes' appends. Only CIDs from `source` count, so a demo-mode CID never answers a real
+   * request.
    */
-  findCid(iid: string, pid: string, source?: CidSource): CidRecord | undefined;
+  findCid(iid: string, pid: string | null, source?: CidSource): CidRecord | undefined;
   get(id: string): HistoryEntry | undefined;
   list(options?: ListOptions): HistoryPage;
   /** Appends an entry durably (written and flushed to disk before this resolves). */
@@ -476,12 +477,13 @@ class FileHistoryStore implements HistoryStore {
     return this.report;
   }
 
-  findCid(iid: string, pid: string, source: CidSource = 'service'): CidRecord | undefined {
+  findCid(iid: string, pid: string | null, source: CidSource = 'service'): CidRecord | undefined {
     const records = this.cidsByIid.get(iid);
     if (!records) return undefined;
     for (let i = records.length - 1; i >= 0; i -= 1) {
       const entry = records[i]!;
-      if (entry.pid === pid && entry.source === source && !this.deleted.has(entry.id)) {
+      const pidMatches = pid === null || entry.pid === pid;
+      if (pidMatches && entry.source === source && !this.deleted.has(entry.id)) {
         return entry;
       }
     }

@@ -96,7 +96,8 @@ export function resolveEndpoint(raw: string | undefined): Result<URL> {
   );
 }
 
-function isLoopback(hostname: string): boolean {
+/** True for this computer's own addresses: 127.0.0.0/8, ::1 and localhost. */
+export function isLoopback(hostname: string): boolean {
   if (LOOPBACK_NAMES.has(hostname)) return true;
   // The URL parser has already turned every IPv4 spelling (127.1, 0x7f.1) into dotted decimal.
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);

@@ -5,7 +5,7 @@ import type { CidOutcome, RemainingOutcome } from '../shared/activation';
 import { BATCH_CONCURRENCY } from '../shared/batch';
 import { scanIids } from '../shared/iid-scan';
 import { makeError, type CidDeskError } from '../shared/errors';
-import { resolveEndpoint } from './activation-client';
+import { isLoopback, resolveEndpoint } from './activation-client';
 import { createActivationService, type ActivationService } from './activation-service';
 import {
   cidJson,
@@ -22,7 +22,7 @@ import {
 import { MAX_BATCH_FILE_BYTES } from './batch-handlers';
 import { batchRowToJson, runBatch } from './batch-runner';
 import { lazyHistory } from './history-access';
-import { createNodeFetch } from './node-fetch';
+import { createNodeFetch, type NodeFetch } from './node-fetch';
 import { startSimulator, type SimulatorRequest } from './simulator';
 import { readScenarioFile, type ScenarioTable } from './simulator-scenarios';
 
@@ -85,7 +85,7 @@ folder named by CID_DESK_DATA_DIR.
 
 Exit status:
   0 CID obtained, 2 invalid input or usage, 3 the service answered with an error code,
-  4 network failure or timeout, 5 unexpected response from the service,
+  1 internal error, 4 network failure or timeout, 5 unexpected response from the service,
   6 the history cannot be read or written (nothing was sent), 130 interrupted.
   batch: 0 every ID got a CID, 2 no valid ID found, 10 some IDs failed or were invalid.
 `;
@@ -173,6 +173,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr(`cid-desk: ${error.message}\nRun "cid-desk --help" for usage.\n`);
+      // With --json a script reads stdout: it gets its one JSON object even for a usage error.
+      if (argv.includes('--json')) {
+        const usage = makeError('invalid-input', error.message, 'Run "cid-desk --help" for usage.');
+        io.stdout(`${JSON.stringify({ ok: false, error: errorJson(usage) })}\n`);
+      }
       return EXIT.usage;
     }
     throw error;
@@ -210,11 +215,13 @@ async function withConnection(
     throw new UsageError('--demo and --endpoint cannot be used together.');
   }
   const simulator = values.demo ? await startSimulator() : undefined;
-  // The simulator is on this machine: no proxy may stand between the two.
-  const nodeFetch = simulator ? undefined : await createNodeFetch(io.env);
+  let nodeFetch: NodeFetch | undefined;
   try {
     const endpoint = resolveEndpoint(simulator?.url ?? values.endpoint ?? io.env.CID_DESK_ENDPOINT);
     if (!endpoint.ok) return failWith(endpoint.error);
+    // An endpoint on this computer (the simulator) is reached directly, never through a proxy:
+    // plain http is allowed only because it never leaves the machine.
+    if (!isLoopback(endpoint.value.hostname)) nodeFetch = await createNodeFetch(io.env);
     const history = lazyHistory(io.dataDir);
     const store = await history.open();
     if (store.ok && store.value.loadNotice) {

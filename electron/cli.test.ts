@@ -140,6 +140,24 @@ describe('cid-desk get', () => {
     expect(timeout.stderr).toContain(
       '--timeout takes a number of seconds from 1 to 600, not "soon".',
     );
+    const json = await cli(['get', SAMPLE_SUCCESS.iid, '--timeout', 'soon', '--json']);
+    expect(json.status).toBe(2);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      ok: false,
+      error: {
+        kind: 'invalid-input',
+        message: '--timeout takes a number of seconds from 1 to 600, not "soon".',
+      },
+    });
+  });
+
+  it('reaches an endpoint on this computer directly, even with a proxy configured', async () => {
+    const run = await cli(['get', SAMPLE_SUCCESS.iid, '--endpoint', simulator.url, '--json'], {
+      HTTPS_PROXY: 'http://127.0.0.1:9',
+      HTTP_PROXY: 'http://127.0.0.1:9',
+    });
+    expect(JSON.parse(run.stdout)).toMatchObject({ ok: true, cid: SAMPLE_SUCCESS.cid });
+    expect(simulator.requestCount).toBe(1);
   });
 });
 

@@ -176,7 +176,12 @@ test('a double click, two clicks before the window redraws, or Enter twice send 
   await expect(errorHeading(page)).toHaveText("The service isn't answering properly");
   expect(simulator.requestCount).toBe(4);
   slowly(retryIid!);
-  await page.getByRole('button', { name: 'Try again' }).dblclick();
+  // The failed request may have spent an activation: trying again asks first.
+  await page.getByRole('button', { name: 'Try again…' }).click();
+  await page
+    .getByRole('dialog', { name: 'Ask Microsoft again?' })
+    .getByRole('button', { name: 'Try again' })
+    .dblclick();
   await expect(waiting).toBeVisible();
   await expectCid(page, simulatedCid(retryIid!, DEFAULT_PID));
   expect(simulator.requests.map((request) => request.iid)).toEqual([
@@ -239,7 +244,11 @@ test('Cancel stops a request that hangs, and the window says an activation may b
   expect(simulator.requestCount).toBe(1);
 
   // Escape cancels too; asking again was the user's own choice, and is the only other request.
-  await page.getByRole('button', { name: 'Try again' }).click();
+  await page.getByRole('button', { name: 'Try again…' }).click();
+  await page
+    .getByRole('dialog', { name: 'Ask Microsoft again?' })
+    .getByRole('button', { name: 'Try again' })
+    .click();
   await expect.poll(() => simulator.requestCount).toBe(2);
   await page.keyboard.press('Escape');
   await expect(cancelledHeading).toBeVisible();

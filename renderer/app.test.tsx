@@ -144,10 +144,17 @@ describe('The window', () => {
     expect(within(dialog).getByText('No code matches “zzz”.')).toBeVisible();
   });
 
-  it('opens the reference and About from the menu', async () => {
-    const { sendCommand } = await renderApp();
+  it('opens the reference and About from the menu, one dialog at a time', async () => {
+    const { sendCommand, user } = await renderApp();
     sendCommand('reference');
     expect(screen.getByRole('dialog', { name: 'Error codes' })).toBeInTheDocument();
+    // While a dialog is open the menu waits, so nothing can open or switch out of sight under it.
+    sendCommand('about');
+    sendCommand('history');
+    expect(screen.queryByRole('dialog', { name: 'About CID Desk' })).toBeNull();
+    expect(screen.getByRole('dialog', { name: 'Error codes' })).toBeInTheDocument();
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('dialog', { name: 'Error codes' })).toBeNull();
     sendCommand('about');
     const about = screen.getByRole('dialog', { name: 'About CID Desk' });
     expect(await within(about).findByText(APP_INFO.version)).toBeVisible();

@@ -278,6 +278,9 @@ export function App({ environment }: AppProps) {
   }
 
   const onCommand = useEffectEvent((command: AppCommand) => {
+    // While any dialog is open (a view's confirmation too) the menu waits, as native apps do:
+    // switching views under it would leave it open, modal and out of sight.
+    if (document.querySelector('dialog[open]') !== null) return;
     if (command === 'new') {
       setDialog(null);
       setView('activate');
@@ -293,12 +296,13 @@ export function App({ environment }: AppProps) {
   useEffect(() => api.onCommand((command) => onCommand(command)), [api]);
 
   const onEscape = useEffectEvent((event: KeyboardEvent) => {
-    if (event.key !== 'Escape' || event.defaultPrevented || dialog !== null) return;
+    if (event.key !== 'Escape' || event.defaultPrevented || event.repeat || dialog !== null) return;
     if (view !== 'activate') return;
     if (screen.name === 'busy') {
       event.preventDefault();
       cancel();
-    } else if (screen.name === 'entry') {
+    } else if (screen.name === 'entry' && inEntryForm(event.target)) {
+      // Only where the ID is being typed: Escape pressed elsewhere must not wipe 63 digits.
       event.preventDefault();
       startOver();
     }
@@ -469,4 +473,9 @@ export function App({ environment }: AppProps) {
       </div>
     </EnvironmentContext>
   );
+}
+
+/** Whether a key event comes from the Installation ID form. */
+function inEntryForm(target: EventTarget | null): boolean {
+  return target instanceof Element && target.closest('form.entry') !== null;
 }

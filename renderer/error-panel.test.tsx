@@ -12,7 +12,7 @@ async function showError(outcome: CidOutcome | (() => Promise<never>)) {
   const rendered = await renderApp({ api: { getCid } });
   await rendered.user.paste(IID63);
   await rendered.user.keyboard('{Enter}');
-  await screen.findByRole('button', { name: 'Try again' });
+  await screen.findByRole('button', { name: /^(Edit ID|Edit PID)$/ });
   return rendered;
 }
 
@@ -156,10 +156,29 @@ describe('Error panel', () => {
     expect(within(details).getByText('Copied the details')).toBeVisible();
   });
 
-  it('tries again with the same IID', async () => {
-    const { user, api } = await showError({ ok: false, error: timeout });
+  it('tries again with the same IID at once when nothing can have been spent', async () => {
+    const refused = serviceError('0x80004003');
+    const { user, api } = await showError({ ok: false, error: refused });
     await user.click(screen.getByRole('button', { name: 'Try again' }));
     await screen.findByRole('button', { name: 'Try again' });
+    expect(api.getCid).toHaveBeenCalledTimes(2);
+  });
+
+  it('asks before trying again when an activation may have been used, and sends once', async () => {
+    const { user, api } = await showError({ ok: false, error: timeout });
+    expect(screen.queryByRole('button', { name: 'Try again' })).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Try again…' }));
+    const dialog = screen.getByRole('dialog', { name: 'Ask Microsoft again?' });
+    expect(dialog).toHaveTextContent('Trying again may use another activation of the product key.');
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(api.getCid).toHaveBeenCalledTimes(1);
+    await user.click(screen.getByRole('button', { name: 'Try again…' }));
+    await user.dblClick(
+      within(screen.getByRole('dialog', { name: 'Ask Microsoft again?' })).getByRole('button', {
+        name: 'Try again',
+      }),
+    );
+    await screen.findByRole('button', { name: 'Try again…' });
     expect(api.getCid).toHaveBeenCalledTimes(2);
     const [first, second] = api.getCid.mock.calls.map(([args]) => args);
     expect(second).toMatchObject({ iid: IID63, force: false });

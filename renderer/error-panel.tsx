@@ -1,8 +1,9 @@
 /** Explains a failed request: what happened, what to do next, and whether phone activation helps. */
-import { useId, type ReactNode, type Ref } from 'react';
+import { useId, useState, type ReactNode, type Ref } from 'react';
 import { describeErrorCode, type PhoneActivation } from '../shared/error-catalog';
 import { mayHaveUsedActivation, type CidDeskError, type NetworkCause } from '../shared/errors';
 import { BookIcon, CheckIcon, CopyIcon, ErrorIcon, PhoneIcon, WarningIcon } from './icons';
+import { ConfirmDialog } from './confirm-dialog';
 import { groupedIid } from './iid-fields';
 import { useCopy } from './use-copy';
 
@@ -138,6 +139,9 @@ export function ErrorPanel({
 }: ErrorPanelProps) {
   const view = describeError(error, demo);
   const { feedback, copy } = useCopy();
+  // A retry that may spend a second activation is asked for twice, never sent on one click.
+  const risky = mayHaveUsedActivation(error);
+  const [confirming, setConfirming] = useState(false);
   const headingId = useId();
   const details =
     pid === undefined ? supportDetails(error, iid) : supportDetails(error, pid, 'Extended PID');
@@ -219,10 +223,20 @@ export function ErrorPanel({
       </details>
 
       <div className="error-actions">
-        <button type="button" className="button primary" onClick={onRetry}>
-          Try again
-        </button>
-        <button type="button" className="button" onClick={onEdit}>
+        {error.kind !== 'invalid-input' && (
+          <button
+            type="button"
+            className={`button${risky ? '' : ' primary'}`}
+            onClick={() => (risky ? setConfirming(true) : onRetry())}
+          >
+            {risky ? 'Try again…' : 'Try again'}
+          </button>
+        )}
+        <button
+          type="button"
+          className={`button${error.kind === 'invalid-input' || risky ? ' primary' : ''}`}
+          onClick={onEdit}
+        >
           {pid === undefined ? 'Edit ID' : 'Edit PID'}
         </button>
         <button
@@ -234,6 +248,28 @@ export function ErrorPanel({
           {error.kind === 'service' ? 'Look it up in the error codes' : 'All error codes'}
         </button>
       </div>
+
+      {confirming && (
+        <ConfirmDialog
+          title={`Ask ${demo ? 'the simulator' : 'Microsoft'} again?`}
+          confirmLabel="Try again"
+          onClose={() => setConfirming(false)}
+          onConfirm={() => {
+            setConfirming(false);
+            onRetry();
+          }}
+        >
+          <p>
+            The last request may have reached {demo ? 'the simulator' : 'Microsoft'} before it
+            failed, so an activation may already have been used for it.
+          </p>
+          <p>
+            <strong>Trying again may use another activation of the product key.</strong> If you can,
+            wait a few minutes first: a Confirmation ID issued in the meantime is not lost to you,
+            but CID Desk cannot know about it.
+          </p>
+        </ConfirmDialog>
+      )}
     </section>
   );
 }

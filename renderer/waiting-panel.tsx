@@ -1,5 +1,5 @@
 /** What the window shows while the service is being asked: who is asked, for how long, and a way out. */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 
 export interface WaitingPanelProps {
   demo: boolean;
@@ -24,9 +24,20 @@ export function WaitingPanel({
     return () => clearInterval(timer);
   }, []);
   const seconds = Math.max(0, Math.floor((now - startedAt) / 1000));
+  // Sending replaces the button that had the focus. The panel takes it (and scrolls into view in a
+  // small window) without being a button: a second Enter must not cancel what the first one sent.
+  const panel = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (
+      panel.current?.contains(document.activeElement) === false &&
+      document.activeElement === document.body
+    ) {
+      panel.current.focus();
+    }
+  }, []);
 
   return (
-    <div className="waiting">
+    <div className="waiting" ref={panel} tabIndex={-1}>
       <span className="spinner" aria-hidden="true" />
       <div className="waiting-text">
         <p role="status" className="waiting-title">

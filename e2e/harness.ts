@@ -215,6 +215,8 @@ export const test = base.extend<AppOptions & { app: AppHarness }, { renderer: Se
     const simulator = await startSimulator();
     const dataDir = await mkdtemp(path.join(tmpdir(), 'cid-desk-e2e-'));
     const problems: string[] = [];
+    /** Every main side started (restart() starts another), so the end can wait for them all. */
+    const started: { idle(): Promise<void> }[] = [];
     try {
       const settingsFile = path.join(dataDir, SETTINGS_FILE);
       if (initialSettings !== null) {
@@ -261,6 +263,7 @@ export const test = base.extend<AppOptions & { app: AppHarness }, { renderer: Se
           endpoint: ok(new URL(configuredEndpoint ?? simulator.url)),
           startSimulator: async () => simulator,
         });
+        started.push(services);
         const settings = createSettingsStore({ dir: dataDir });
         const loaded = await settings.load();
         return createHandlers({
@@ -336,7 +339,10 @@ export const test = base.extend<AppOptions & { app: AppHarness }, { renderer: Se
         },
       });
     } finally {
+      // Closing the simulator ends requests still awaited after a cancel; they are recorded
+      // before the data folder goes.
       await simulator.close();
+      await Promise.all(started.map((services) => services.idle()));
       await rm(dataDir, { recursive: true, force: true });
     }
     expect(problems, 'no CSP violation, console error, stray request or failure in main').toEqual(

@@ -212,6 +212,64 @@ describe('activation service with history', () => {
   });
 });
 
+describe('cancelling', () => {
+  it('after sending ends the wait at once but keeps the CID the answer brings', async () => {
+    simulator.setScenario({ iid: SAMPLE_SUCCESS.iid }, { kind: 'slow', delayMs: 400 });
+    const shared = service();
+    const controller = new AbortController();
+    const waiting = shared.getCid({ iid: SAMPLE_SUCCESS.iid, signal: controller.signal });
+    await expect.poll(() => simulator.requestCount).toBe(1);
+    controller.abort();
+    const outcome = await waiting;
+    expect(outcome).toMatchObject({
+      ok: false,
+      error: { kind: 'network', cause: 'cancelled', mayHaveReachedService: true },
+    });
+    expect(shared.pending()).toBe(1);
+    await shared.idle();
+    expect(shared.pending()).toBe(0);
+    // The activation was spent, and its CID was kept: asking again costs nothing.
+    const again = await shared.getCid({ iid: SAMPLE_SUCCESS.iid });
+    expect(again).toMatchObject({ ok: true, fromHistory: true, cid: SAMPLE_SUCCESS.cid });
+    expect(simulator.requestCount).toBe(1);
+  });
+
+  it('before sending (while another request for the IID runs) sends nothing', async () => {
+    simulator.setScenario({ iid: SAMPLE_SUCCESS.iid }, { kind: 'slow', delayMs: 400 });
+    // Two services on one folder, like the app and the CLI: the second waits for the lock.
+    const first = service().getCid({ iid: SAMPLE_SUCCESS.iid });
+    await expect.poll(() => simulator.requestCount).toBe(1);
+    const controller = new AbortController();
+    const second = service().getCid({
+      iid: SAMPLE_SUCCESS.iid,
+      force: true,
+      signal: controller.signal,
+    });
+    controller.abort();
+    expect(await second).toMatchObject({
+      ok: false,
+      error: { cause: 'cancelled', mayHaveReachedService: false },
+    });
+    expect(await first).toMatchObject({ ok: true, cid: SAMPLE_SUCCESS.cid });
+    expect(simulator.requestCount).toBe(1);
+  });
+
+  it('by one of two callers of the same request leaves the other its answer', async () => {
+    simulator.setScenario({ iid: SAMPLE_SUCCESS.iid }, { kind: 'slow', delayMs: 300 });
+    const shared = service();
+    const controller = new AbortController();
+    const leaving = shared.getCid({ iid: SAMPLE_SUCCESS.iid, signal: controller.signal });
+    const staying = shared.getCid({
+      iid: SAMPLE_SUCCESS.iid,
+      signal: new AbortController().signal,
+    });
+    controller.abort();
+    expect(await leaving).toMatchObject({ ok: false, error: { cause: 'cancelled' } });
+    expect(await staying).toMatchObject({ ok: true, cid: SAMPLE_SUCCESS.cid, fromHistory: false });
+    expect(simulator.requestCount).toBe(1);
+  });
+});
+
 describe('remaining activations', () => {
   it('asks with RequestType 2 and records the answer', async () => {
     const outcome = await service().getRemaining({ pid: DEFAULT_PID });

@@ -1,11 +1,11 @@
-import type { CidOutcome, CidSuccess, RemainingOutcome } from '../shared/activation';
+import type { CidOutcome, CidSuccess, Failure, RemainingOutcome } from '../shared/activation';
 import { makeError, ok, type CidDeskError, type Result } from '../shared/errors';
 import { parseIid, type IidDigits } from '../shared/iid';
 import { DEFAULT_PID, parsePid, type ExtendedPid } from '../shared/pid';
 import type { ActivationRequest } from '../shared/request';
 import type { ActivationAnswer } from '../shared/response';
 import { sendActivationRequest, type ActivationFetch } from './activation-client';
-import { createInFlight, withLock } from './history-lock';
+import { withLock } from './history-lock';
 import {
   historyPairKey,
   type CidRecord,
@@ -33,6 +33,10 @@ export interface GetRemainingInput {
 export interface ActivationService {
   getCid(input: GetCidInput): Promise<CidOutcome>;
   getRemaining(input: GetRemainingInput): Promise<RemainingOutcome>;
+  /** Requests under way, including those every caller has stopped waiting for (see getCid). */
+  pending(): number;
+  /** Resolves once no request is under way any more, its outcome recorded in the history. */
+  idle(): Promise<void>;
 }
 
 /** The history the service remembers CIDs in, opened on first use. */
@@ -62,7 +66,8 @@ const LOCK_MARGIN_MS = 15_000;
 /** Validates input, answers from history where it can, and otherwise sends exactly one request. */
 export function createActivationService(options: ActivationServiceOptions): ActivationService {
   const now = options.now ?? (() => new Date());
-  const inFlight = createInFlight<string, CidOutcome>();
+  /** Requests under way, by IID, PID and force: callers that ask again join them. */
+  const running = new Map<string, Exchange>();
 
   const send = (request: ActivationRequest, signal: AbortSignal | undefined) =>
     sendActivationRequest(request, {
@@ -99,22 +104,29 @@ export function createActivationService(options: ActivationServiceOptions): Acti
     return success(iid, pid, answer.value);
   }
 
-  /** Within the lock for this IID and PID: history first, then at most one request, then record it. */
+  /**
+   * Within the lock for this IID and PID: history first, then at most one request, then record
+   * it. The request itself is never aborted once it may be on its way: its answer may carry a
+   * CID that spent an activation, so it is always awaited (within the timeout) and recorded.
+   */
   async function getCidRemembered(
     history: HistoryStore,
     source: CidSource,
     iid: IidDigits,
     pid: ExtendedPid,
-    input: GetCidInput,
+    force: boolean,
+    exchange: Omit<Exchange, 'done'>,
   ): Promise<CidOutcome> {
     const fresh = await history.refresh();
     if (!fresh.ok) return refuseWithoutHistory(fresh.error);
     // A CID belongs to the Installation ID: one obtained with another Extended PID (the app's own
     // PID setting, the CLI's default) activates the same machine, so it is answered too.
     const known = history.findCid(iid, pid, source) ?? history.findCid(iid, null, source);
-    if (known && !input.force) return fromHistory(known);
+    if (known && !force) return fromHistory(known);
+    if (exchange.stop.signal.aborted) return cancelled(false, options.timeoutMs);
 
-    const outcome = await sendForCid(iid, pid, input.signal);
+    exchange.sent = true;
+    const outcome = await sendForCid(iid, pid);
     const saved = await history.append(recordOf(outcome, iid, pid, source));
     if (!outcome.ok) return outcome;
     // The time on record is the one the history will answer with later: report the same one.
@@ -123,6 +135,24 @@ export function createActivationService(options: ActivationServiceOptions): Acti
       ...outcome,
       warning: `This Confirmation ID could not be saved to the history (${saved.error.message}). Write it down or copy it now: CID Desk will not remember it, and asking again would use another activation.`,
     };
+  }
+
+  async function run(
+    history: HistoryAccess,
+    iid: IidDigits,
+    pid: ExtendedPid,
+    force: boolean,
+    exchange: Omit<Exchange, 'done'>,
+  ): Promise<CidOutcome> {
+    const store = await history.open();
+    if (!store.ok) return refuseWithoutHistory(store.error);
+    const locked = await withLock(
+      store.value.dir,
+      historyPairKey(iid, pid),
+      () => getCidRemembered(store.value, history.source, iid, pid, force, exchange),
+      { timeoutMs: options.timeoutMs + LOCK_MARGIN_MS, signal: exchange.stop.signal },
+    );
+    return locked.ok ? locked.value : { ok: false, error: locked.error };
   }
 
   return {
@@ -135,22 +165,19 @@ export function createActivationService(options: ActivationServiceOptions): Acti
       const history = options.history;
       if (!history) return sendForCid(digits, pid.value, input.signal);
 
-      const key = historyPairKey(digits, pid.value);
-      // A double click or a second window joins the request already under way.
-      return inFlight.run(`${key}|${input.force === true}`, async () => {
-        const store = await history.open();
-        if (!store.ok) return refuseWithoutHistory(store.error);
-        const locked = await withLock(
-          store.value.dir,
-          key,
-          () => getCidRemembered(store.value, history.source, digits, pid.value, input),
-          {
-            timeoutMs: options.timeoutMs + LOCK_MARGIN_MS,
-            ...(input.signal ? { signal: input.signal } : {}),
-          },
+      // A double click, a second window or a batch row for the same IID joins the request under
+      // way; each caller may cancel its own wait.
+      const key = `${historyPairKey(digits, pid.value)}|${input.force === true}`;
+      let exchange = running.get(key);
+      if (!exchange) {
+        exchange = startExchange((state) =>
+          run(history, digits, pid.value, input.force === true, state).finally(() =>
+            running.delete(key),
+          ),
         );
-        return locked.ok ? locked.value : { ok: false, error: locked.error };
-      });
+        running.set(key, exchange);
+      }
+      return waitFor(exchange, input.signal, options.timeoutMs);
     },
 
     async getRemaining(input) {
@@ -180,6 +207,87 @@ export function createActivationService(options: ActivationServiceOptions): Acti
       }
       return outcome;
     },
+
+    pending: () => running.size,
+
+    async idle() {
+      while (running.size > 0) await Promise.allSettled([...running.values()].map((e) => e.done));
+    },
+  };
+}
+
+/** One request for an IID, shared by every caller that asked for it while it ran. */
+interface Exchange {
+  /** The callers still waiting; null stands for one that cannot cancel. */
+  callers: Set<AbortSignal | null>;
+  /** Aborted when every caller has cancelled before anything was sent. */
+  stop: AbortController;
+  /** Set once the request may be on its way to the service. */
+  sent: boolean;
+  done: Promise<CidOutcome>;
+}
+
+function startExchange(start: (state: Omit<Exchange, 'done'>) => Promise<CidOutcome>): Exchange {
+  const state = {
+    callers: new Set<AbortSignal | null>(),
+    stop: new AbortController(),
+    sent: false,
+  };
+  return Object.assign(state, { done: start(state) });
+}
+
+/**
+ * Waits for an exchange on behalf of one caller. Cancelling ends the wait at once. Before the
+ * request is sent, the last caller to cancel stops it; after, it runs on to its answer in the
+ * background, so that a CID it brings is recorded rather than lost with the activation it cost.
+ */
+function waitFor(
+  exchange: Exchange,
+  signal: AbortSignal | undefined,
+  timeoutMs: number,
+): Promise<CidOutcome> {
+  const me = signal ?? null;
+  exchange.callers.add(me);
+  return new Promise((resolve) => {
+    const leave = () => {
+      exchange.callers.delete(me);
+      const wanted = [...exchange.callers].some((caller) => caller === null || !caller.aborted);
+      if (!wanted && !exchange.sent) exchange.stop.abort();
+      resolve(cancelled(exchange.sent, timeoutMs));
+    };
+    if (signal?.aborted) {
+      leave();
+      return;
+    }
+    signal?.addEventListener('abort', leave, { once: true });
+    void exchange.done.then((outcome) => {
+      signal?.removeEventListener('abort', leave);
+      exchange.callers.delete(me);
+      resolve(outcome);
+    });
+  });
+}
+
+function cancelled(sent: boolean, timeoutMs: number): Failure {
+  if (!sent) {
+    return {
+      ok: false,
+      error: makeError(
+        'network',
+        'The request was cancelled before it was sent. Nothing reached the service, so no activation was used.',
+        'Send it again when you are ready.',
+        { cause: 'cancelled', mayHaveReachedService: false },
+      ),
+    };
+  }
+  return {
+    ok: false,
+    error: makeError(
+      'network',
+      `Cancelled. The request had already been sent, so CID Desk goes on waiting for its answer in the background (at most ${Math.round(timeoutMs / 1000)} seconds) and keeps any Confirmation ID it brings in the history.`,
+      'Ask again for this Installation ID in a moment: a Confirmation ID that arrived is then answered from the history, without using another activation.',
+      { cause: 'cancelled', mayHaveReachedService: true },
+    ),
   };
 }
 

@@ -26,6 +26,13 @@ export function createAppServices(deps: AppServicesDeps) {
   const history = lazyHistory(deps.dataDir);
   let simulator: Promise<Simulator> | null = null;
   let cached: { key: string; service: ActivationService } | null = null;
+  /** Every service made, so quitting can wait for requests still on their way. */
+  const created: ActivationService[] = [];
+  const track = (options: Parameters<typeof createActivationService>[0]) => {
+    const service = createActivationService(options);
+    created.push(service);
+    return service;
+  };
 
   async function serviceFor(settings: Settings): Promise<ActivationService> {
     if (!deps.endpoint.ok) throw new ShowableError(deps.endpoint.error);
@@ -42,7 +49,7 @@ export function createAppServices(deps: AppServicesDeps) {
     if (cached?.key !== key) {
       cached = {
         key,
-        service: createActivationService({
+        service: track({
           fetch: deps.fetch,
           endpoint,
           timeoutMs: settings.timeoutSeconds * 1000,
@@ -75,6 +82,10 @@ export function createAppServices(deps: AppServicesDeps) {
     history,
     serviceFor,
     notices,
+    /** Requests under way, also those their window has stopped waiting for. */
+    pending: () => created.reduce((sum, service) => sum + service.pending(), 0),
+    /** Resolves once every request sent has its outcome recorded. */
+    idle: () => Promise.all(created.map((service) => service.idle())).then(() => undefined),
     /** Stops the demo simulator, if it was started. */
     async close(): Promise<void> {
       await simulator?.then((running) => running.close()).catch(() => undefined);

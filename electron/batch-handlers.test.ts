@@ -46,6 +46,8 @@ function setup(options: { open?: string | null; save?: string | null; gate?: Pro
       };
     },
     getRemaining: async () => ({ ok: true, pid: 'p', remaining: 1 }),
+    pending: () => 0,
+    idle: async () => {},
   };
   const handlers = createBatchHandlers({
     settings: { get: async () => ({ ...DEFAULT_SETTINGS, pid: null }) },

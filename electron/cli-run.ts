@@ -233,7 +233,15 @@ async function withConnection(
       timeoutMs,
       history: history.as(simulator ? 'simulator' : 'service'),
     });
-    return await use({ service, demo: simulator !== undefined, host: endpoint.value.host });
+    const status = await use({ service, demo: simulator !== undefined, host: endpoint.value.host });
+    if (service.pending() > 0) {
+      // Ctrl+C came after the request was sent: its answer may hold a CID that cost an activation.
+      io.stderr(
+        'Waiting for the answer already on its way, so that a Confirmation ID it brings is kept in the history. Press Ctrl+C again to quit now.\n',
+      );
+      await service.idle();
+    }
+    return status;
   } finally {
     await nodeFetch?.close();
     await simulator?.close();

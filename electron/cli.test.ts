@@ -191,6 +191,33 @@ describe('never twice', () => {
     expect(simulator.requestCount).toBe(1);
   });
 
+  it('on Ctrl+C after sending, waits for the answer and keeps its CID, then exits 130', async () => {
+    simulator.setScenario({ iid: SAMPLE_SUCCESS.iid }, { kind: 'slow', delayMs: 600 });
+    const child = spawn(
+      process.execPath,
+      [CLI, 'get', SAMPLE_SUCCESS.iid, '--endpoint', simulator.url, '--json'],
+      { env: { PATH: process.env.PATH ?? '', CID_DESK_DATA_DIR: dataDir }, stdio: 'pipe' },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    await expect.poll(() => simulator.requestCount).toBe(1);
+    child.kill('SIGINT');
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(130);
+    expect(JSON.parse(stdout).error).toMatchObject({
+      cause: 'cancelled',
+      mayHaveReachedService: true,
+    });
+    expect(stderr).toContain('Waiting for the answer already on its way');
+    const again = JSON.parse(
+      (await cli(['get', SAMPLE_SUCCESS.iid, '--endpoint', simulator.url, '--json'])).stdout,
+    );
+    expect(again).toMatchObject({ ok: true, fromHistory: true, cid: SAMPLE_SUCCESS.cid });
+    expect(simulator.requestCount).toBe(1);
+  });
+
   it('refuses to send when the history cannot be read, exit 6', async () => {
     await writeFile(path.join(dataDir, 'blocker'), 'a file, not a folder');
     const run = await cli(['get', SAMPLE_SUCCESS.iid, '--endpoint', simulator.url, '--json'], {

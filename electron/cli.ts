@@ -8,7 +8,8 @@ let interrupts = 0;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     interrupts += 1;
-    // A second Ctrl+C leaves at once; the first lets a request in flight report how it ended.
+    // The first Ctrl+C cancels (a request already sent is still awaited and recorded); a second
+    // one leaves at once.
     if (interrupts > 1) process.exit(130);
     controller.abort();
   });

@@ -55,6 +55,8 @@ function gatedService() {
       remainingCalls.push(input);
       return { ok: true, pid: input.pid, remaining: 5 } satisfies RemainingOutcome;
     },
+    pending: () => 0,
+    idle: async () => {},
   };
   return { service, cidCalls, remainingCalls, release };
 }
@@ -182,6 +184,8 @@ describe('activation:get-cid', () => {
       getService: () => ({
         getCid: () => Promise.reject(new Error('socket hang up')),
         getRemaining: () => Promise.reject(new Error('unused')),
+        pending: () => 0,
+        idle: async () => {},
       }),
       log: (_m, e) => logged.push(e),
     });

@@ -207,6 +207,16 @@ if (!app.requestSingleInstanceLock()) {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
+  let answersAwaited = false;
+  app.on('before-quit', (event) => {
+    // A request already sent may bring a CID that cost an activation: quitting waits for its
+    // answer (at most the timeout) so that the CID is recorded, not lost.
+    if (answersAwaited || services.pending() === 0) return;
+    event.preventDefault();
+    answersAwaited = true;
+    log('Waiting for answers already on their way before quitting.');
+    void services.idle().finally(() => app.quit());
+  });
   app.on('will-quit', () => {
     void services.close();
   });

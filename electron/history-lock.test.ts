@@ -4,13 +4,12 @@ import { once } from 'node:events';
 import { mkdir, mkdtemp, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { checkDigitFor } from '../shared/digits';
 import { DEFAULT_PID } from '../shared/pid';
 import { acquireLock, createInFlight, lockPathFor, withLock, type LockOwner } from './history-lock';
 import { HISTORY_FILE_NAME, openHistory } from './history-store';
+import { bundleHistoryWriter } from './test-fixtures/history-writer-bundle';
 
 let dir: string;
 
@@ -290,26 +289,16 @@ describe('createInFlight', () => {
 // Real processes
 
 let childJs: string;
-let buildDir: string;
+let removeChild: () => Promise<void>;
 
 beforeAll(async () => {
-  buildDir = await mkdtemp(join(tmpdir(), 'cid-desk-child-'));
-  childJs = join(buildDir, 'history-writer-child.mjs');
-  await build({
-    entryPoints: [
-      fileURLToPath(new URL('./test-fixtures/history-writer-child.ts', import.meta.url)),
-    ],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile: childJs,
-    logLevel: 'silent',
-  });
+  const bundle = await bundleHistoryWriter();
+  childJs = bundle.path;
+  removeChild = bundle.remove;
 });
 
 afterAll(async () => {
-  await rm(buildDir, { recursive: true, force: true });
+  await removeChild();
 });
 
 interface Child {

@@ -14,8 +14,6 @@ import {
 } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { checkDigitFor } from '../shared/digits';
 import { DEFAULT_PID } from '../shared/pid';
@@ -29,6 +27,7 @@ import {
   type HistoryOptions,
   type HistoryStore,
 } from './history-store';
+import { bundleHistoryWriter } from './test-fixtures/history-writer-bundle';
 
 const AT = '2025-03-14T09:26:53.589Z';
 const OTHER_PID = '55041-00172-033-600075-03-1033-7601.0000-1412012';
@@ -709,26 +708,16 @@ describe('a large history', () => {
 // Real processes
 
 let childJs: string;
-let buildDir: string;
+let removeChild: () => Promise<void>;
 
 beforeAll(async () => {
-  buildDir = await mkdtemp(join(tmpdir(), 'cid-desk-child-'));
-  childJs = join(buildDir, 'history-writer-child.mjs');
-  await build({
-    entryPoints: [
-      fileURLToPath(new URL('./test-fixtures/history-writer-child.ts', import.meta.url)),
-    ],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile: childJs,
-    logLevel: 'silent',
-  });
+  const bundle = await bundleHistoryWriter();
+  childJs = bundle.path;
+  removeChild = bundle.remove;
 });
 
 afterAll(async () => {
-  await rm(buildDir, { recursive: true, force: true });
+  await removeChild();
 });
 
 interface Child {

@@ -115,7 +115,11 @@ describe('Remaining activations view', () => {
     expect(screen.getByText(/^Extended PID/, { selector: 'p' })).toHaveTextContent(
       `Extended PID ${MAK_PID}`,
     );
+    // The field may have been edited meanwhile: trying again asks about the PID shown.
+    await user.clear(pidField());
+    await user.type(pidField(), '00000-00138-207-109016-00-1033-26100.0000-0922026');
     await user.click(screen.getByRole('button', { name: 'Try again' }));
     expect(api.getRemaining).toHaveBeenCalledTimes(2);
+    expect(api.getRemaining.mock.calls[1]![0]).toMatchObject({ pid: MAK_PID });
   });
 });

@@ -72,12 +72,13 @@ export function RemainingView({
     (target === 'heading' ? heading.current : input.current)?.focus();
   });
 
-  async function check(event?: FormEvent) {
+  /** Asks for the count of the PID in the field, or of `again` (the PID a failed check used). */
+  async function check(event?: FormEvent, again?: string) {
     event?.preventDefault();
-    if (inFlight.current || !parsed.ok) return;
+    const pid = again ?? (parsed.ok ? parsed.value : null);
+    if (inFlight.current || pid === null) return;
     inFlight.current = true;
     const requestId = crypto.randomUUID();
-    const pid = parsed.value;
     setState({ name: 'busy', requestId, pid, startedAt: Date.now(), demo, cancelling: false });
     let outcome: RemainingOutcome;
     try {
@@ -256,7 +257,7 @@ export function RemainingView({
           pid={state.pid}
           demo={state.demo}
           title={state.error.kind === 'invalid-input' ? "The Extended PID isn't valid" : undefined}
-          onRetry={() => void check()}
+          onRetry={() => void check(undefined, state.pid)}
           onEdit={() => {
             setState({ name: 'form', notice: null });
             focusNext.current = 'input';

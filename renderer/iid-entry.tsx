@@ -184,7 +184,8 @@ export function IidEntry({
       </div>
       <p id={leadId} className="lead">
         Type or paste it from the machine you're activating: <code>slui 4</code> or{' '}
-        <code>slmgr.vbs /dti</code> shows it.
+        <code>slmgr.vbs /dti</code> shows it for Windows, <code>cscript ospp.vbs /dinstid</code> for
+        Office.
       </p>
 
       <div

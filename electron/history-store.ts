@@ -836,17 +836,18 @@ class FileHistoryStore implements HistoryStore {
           );
         }
         // Past the last complete line can only be the remains of a writer that died mid-line
-        // (the lock is ours): cut them, or this line would be glued to them.
-        if (info.size > BigInt(this.offset)) await handle.truncate(this.offset);
+        // (the lock is ours): cut them, or this line would be glued to them. Cut through a
+        // handle of its own: Windows refuses to truncate through one opened for appending.
+        if (info.size > BigInt(this.offset)) await truncateFile(this.path, this.offset);
         const { bytesWritten } = await handle.write(line, 0, line.length, null);
         if (bytesWritten !== line.length) {
-          await handle.truncate(this.offset).catch(() => undefined);
+          await truncateFile(this.path, this.offset).catch(() => undefined);
           const short = new Error(`only ${bytesWritten} of ${line.length} bytes were written`);
           return fail(storageError('write', this.path, Object.assign(short, { code: 'ENOSPC' })));
         }
         await handle.datasync();
       } catch (error) {
-        await handle?.truncate(this.offset).catch(() => undefined);
+        if (handle) await truncateFile(this.path, this.offset).catch(() => undefined);
         return fail(storageError('write', this.path, error));
       } finally {
         await handle?.close().catch(() => undefined);

@@ -9,7 +9,8 @@
  * writer lock; records this version does not understand are skipped but kept.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, rename, stat, type FileHandle } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { copyFile, link, mkdir, open, rename, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chunk, groupCheckDigitOk, normalizeDigits } from '../shared/digits';
 import {
@@ -752,10 +753,13 @@ class FileHistoryStore implements HistoryStore {
     const temporary = `${this.path}.salvage`;
     try {
       for (let n = 2; await exists(movedTo); n += 1) movedTo = `${this.path}.damaged-${stamp}-${n}`;
-      // The readable records go to a flushed temporary file first, so that no moment exists
-      // where the history holds less than what could be saved from the damaged file.
+      // The readable records go to a flushed temporary file, the damaged file gets its second
+      // name, and one rename puts the new file in place: whenever the process dies, history.jsonl
+      // holds either the damaged file or what could be saved from it, never nothing.
       await writeFlushed(temporary, salvage.text);
-      await rename(this.path, movedTo);
+      await link(this.path, movedTo).catch(() =>
+        copyFile(this.path, movedTo, constants.COPYFILE_EXCL),
+      );
       await rename(temporary, this.path);
       await syncFolder(this.dir);
       const info = await stat(this.path, { bigint: true });

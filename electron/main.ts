@@ -34,6 +34,9 @@ const log = (message: string, error?: unknown): void => {
 const dataDir = resolveDataDir(process.env, process.platform, os.homedir());
 app.setName(APP_NAME);
 app.setPath('userData', dataDir);
+// Chromium's own profile (caches, local storage) gets a folder of its own inside, so the data
+// folder holds only the files docs/data-folder.md describes, plus this one.
+app.setPath('sessionData', path.join(dataDir, 'Chromium'));
 app.enableSandbox();
 
 const preloadPath = path.join(__dirname, 'preload.cjs');

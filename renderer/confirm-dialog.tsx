@@ -1,5 +1,5 @@
 /** A question before something that costs an activation or forgets a CID: Cancel is the default. */
-import { useRef, type ReactNode } from 'react';
+import { useId, useRef, type ReactNode } from 'react';
 import { Modal } from './modal';
 
 export interface ConfirmDialogProps {
@@ -24,10 +24,12 @@ export function ConfirmDialog({
 }: ConfirmDialogProps) {
   // A double click lands twice before the dialog unmounts: only the first one counts.
   const confirmed = useRef(false);
+  const bodyId = useId();
 
   return (
     <Modal
       title={title}
+      describedBy={bodyId}
       onClose={onClose}
       footer={
         <>
@@ -48,7 +50,9 @@ export function ConfirmDialog({
         </>
       }
     >
-      <div className="confirm-body">{children}</div>
+      <div className="confirm-body" id={bodyId}>
+        {children}
+      </div>
     </Modal>
   );
 }

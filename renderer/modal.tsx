@@ -16,6 +16,8 @@ export interface ModalProps {
   /** Buttons at the bottom; the dialog gets a Close button when there are none. */
   footer?: ReactNode;
   wide?: boolean;
+  /** The id of the text a screen reader reads with the title, such as a confirmation's warning. */
+  describedBy?: string;
 }
 
 const FOCUSABLE =
@@ -28,7 +30,16 @@ function focusables(root: HTMLElement): HTMLElement[] {
 }
 
 /** A modal dialog; render it to open it and unmount it to close it. */
-export function Modal({ title, subtitle, onClose, children, toolbar, footer, wide }: ModalProps) {
+export function Modal({
+  title,
+  subtitle,
+  onClose,
+  children,
+  toolbar,
+  footer,
+  wide,
+  describedBy,
+}: ModalProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
 
@@ -70,6 +81,7 @@ export function Modal({ title, subtitle, onClose, children, toolbar, footer, wid
       ref={ref}
       className={wide ? 'modal is-wide' : 'modal'}
       aria-labelledby={titleId}
+      aria-describedby={describedBy}
       onKeyDown={onKeyDown}
       onCancel={(event) => {
         event.preventDefault();

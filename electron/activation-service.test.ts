@@ -81,7 +81,9 @@ describe('activation service with history', () => {
       groups: ['062722', '477945', '868792', '870895', '165923', '782876', '591463', '700690'],
       fromHistory: true,
       obtainedAt: first.ok ? first.obtainedAt : '',
+      source: 'service',
     });
+    expect(first).toMatchObject({ source: 'service' });
     expect(simulator.requestCount).toBe(1);
     expect(await historyLines()).toMatchObject([
       {

@@ -130,9 +130,10 @@ export function createActivationService(options: ActivationServiceOptions): Acti
     const saved = await history.append(recordOf(outcome, iid, pid, source));
     if (!outcome.ok) return outcome;
     // The time on record is the one the history will answer with later: report the same one.
-    if (saved.ok) return { ...outcome, obtainedAt: saved.value.at };
+    if (saved.ok) return { ...outcome, source, obtainedAt: saved.value.at };
     return {
       ...outcome,
+      source,
       warning: `This Confirmation ID could not be saved to the history (${saved.error.message}). Write it down or copy it now: CID Desk will not remember it, and asking again would use another activation.`,
     };
   }
@@ -300,6 +301,7 @@ function fromHistory(record: CidRecord): CidSuccess {
     groups: record.cid.match(/\d{6}/g) ?? [],
     fromHistory: true,
     obtainedAt: record.at,
+    source: record.source,
   };
 }
 

@@ -63,7 +63,7 @@ export function errorJson(error: CidDeskError): Record<string, unknown> {
 /** Exactly one JSON object for `get --json`. */
 export function cidJson(outcome: CidOutcome, extra: Record<string, unknown> = {}): string {
   if (!outcome.ok) return JSON.stringify({ ok: false, ...extra, error: errorJson(outcome.error) });
-  const { ok, iid, pid, cid, groups, fromHistory, obtainedAt, warning } = outcome;
+  const { ok, iid, pid, cid, groups, fromHistory, obtainedAt, warning, source } = outcome;
   return JSON.stringify({
     ok,
     iid,
@@ -72,6 +72,7 @@ export function cidJson(outcome: CidOutcome, extra: Record<string, unknown> = {}
     groups,
     fromHistory,
     obtainedAt,
+    ...(source ? { source } : {}),
     ...extra,
     ...(warning ? { warning } : {}),
   });

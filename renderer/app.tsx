@@ -177,7 +177,10 @@ export function App({ environment }: AppProps) {
     setAnnouncement((previous) => ({ text, seq: previous.seq + 1 }));
   }
 
-  function settle(outcome: CidOutcome, iid: string, demoAnswer: boolean) {
+  function settle(outcome: CidOutcome, iid: string, demoSetting: boolean) {
+    // The answer says who issued it; the settings seen when sending are only the fallback.
+    const demoAnswer =
+      outcome.ok && outcome.source !== undefined ? outcome.source === 'simulator' : demoSetting;
     currentRequest.current = null;
     setHistoryVersion((version) => version + 1);
     if (outcome.ok) {

@@ -174,6 +174,16 @@ describe('Confirmation ID result', () => {
     expect(screen.getByText(/A demo Confirmation ID from the built-in simulator/)).toBeVisible();
   });
 
+  it('goes by who issued the CID, not by the settings seen when sending', async () => {
+    // Settings said "not demo" (or had not loaded), but the simulator answered: it is a demo CID.
+    await showCid({
+      api: { getCid: async ({ iid }) => success(iid, { source: 'simulator' }) },
+    });
+    expect(screen.getByRole('heading', { name: /^Confirmation ID/ })).toHaveTextContent(
+      'Confirmation IDDemo CID',
+    );
+  });
+
   it('never shows a CID that fails its check digits', async () => {
     const damaged = `${CID.slice(0, 13)}${(Number(CID[13]) + 1) % 10}${CID.slice(14)}`;
     await renderApp({ api: { getCid: async ({ iid }) => success(iid, { cid: damaged }) } }).then(

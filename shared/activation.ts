@@ -22,6 +22,11 @@ export interface CidSuccess {
   obtainedAt: string;
   /** Set when something needs the user's attention although the CID is good (e.g. it could not be saved). */
   warning?: string;
+  /**
+   * Who issued it: Microsoft's service, or the built-in simulator of demo mode (not a real CID).
+   * Absent only where no history is kept to say so.
+   */
+  source?: 'service' | 'simulator';
 }
 
 export interface Failure {

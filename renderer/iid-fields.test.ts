@@ -66,6 +66,14 @@ describe('IID boxes', () => {
     expect(status.digitCount).toBe(62);
   });
 
+  it('does not call the last group short while it is still being typed', () => {
+    const typing = [...GROUPS63];
+    typing[8] = typing[8]!.slice(0, 1);
+    const status = describeFields(fields(typing));
+    expect(status.shortGroups).toEqual([]);
+    expect(status.iid).toBeNull();
+  });
+
   it('keeps a hint about the input until the ID is right, and an event hint for one edit', () => {
     const input = { text: 'left out', lasts: 'until-valid' } as const;
     const event = { text: 'switched', lasts: 'one-edit' } as const;

@@ -244,7 +244,11 @@ export function describeFields(fields: IidFields): FieldsStatus {
   const numbersOf = (wanted: GroupState) =>
     states.flatMap((state, i) => (state === wanted ? [i + 1] : []));
   const badGroups = numbersOf('bad');
-  const shortGroups = states.includes('empty') ? [] : numbersOf('partial');
+  // A short group is worth a word only once digits follow it: the last group being typed is not.
+  const lastFilled = states.findLastIndex((state) => state !== 'empty');
+  const shortGroups = states.includes('empty')
+    ? []
+    : numbersOf('partial').filter((n) => n - 1 < lastFilled);
   let iid: string | null = null;
   if (states.every((state) => state === 'ok')) {
     const parsed = parseIid(fields.groups.join(''));

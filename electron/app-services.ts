@@ -45,7 +45,7 @@ export function createAppServices(deps: AppServicesDeps) {
       });
       endpoint = new URL((await simulator).url);
     }
-    const key = `${endpoint.href} ${settings.timeoutSeconds}`;
+    const key = `${endpoint.href} ${settings.timeoutSeconds} ${settings.demoMode}`;
     if (cached?.key !== key) {
       cached = {
         key,

@@ -38,13 +38,7 @@ import {
 import { EXTERNAL_LINKS } from './security';
 import { createSettingsStore } from './settings-store';
 import { startSimulator, type Simulator } from './simulator';
-
-const FUZZ_RUNS = Number(process.env.FUZZ_RUNS) || 0;
-const SEED = Number(process.env.FUZZ_SEED) || 20_260_601;
-/** The run count of one property: its own default, or FUZZ_RUNS for a long run. */
-const runs = (defaultRuns: number) => ({ seed: SEED, numRuns: FUZZ_RUNS || defaultRuns });
-/** A long run may take hours; the default run stays within the usual per-test limit. */
-const TEST_TIMEOUT = FUZZ_RUNS ? 24 * 60 * 60 * 1000 : 20_000;
+import { runs, TEST_TIMEOUT } from './test-fixtures/fuzz';
 
 // ---------------------------------------------------------------------------------------------
 // The contract as this test reads it, written out apart from shared/ipc.ts: per channel, one

@@ -10,21 +10,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { digitValue, normalizeDigits } from './digits';
 import { analyzeIid, parseIid } from './iid';
-
-const FUZZ_RUNS = Number(process.env.FUZZ_RUNS) || 0;
-const SEED = Number(process.env.FUZZ_SEED) || 20_260_601;
-/** The run count of one property: its own default, or FUZZ_RUNS for a long run. */
-const runs = (defaultRuns: number) => ({ seed: SEED, numRuns: FUZZ_RUNS || defaultRuns });
-/** A long run may take hours; the default run stays within the usual per-test limit. */
-const TEST_TIMEOUT = FUZZ_RUNS ? 24 * 60 * 60 * 1000 : 20_000;
-
-/** Whether a group of ASCII digits ends in its check digit: odd positions weigh 1, even 2, mod 7. */
-function groupPasses(group: string): boolean {
-  const digits = [...group].map(Number);
-  const check = digits.pop();
-  const sum = digits.reduce((total, digit, i) => total + digit * (i % 2 === 0 ? 1 : 2), 0);
-  return check === sum % 7;
-}
+import { groupPasses, runs, TEST_TIMEOUT } from '../electron/test-fixtures/fuzz';
 
 /** Every Unicode decimal digit (Nd) of this Node's Unicode version, in maximal runs of code points. */
 function decimalDigitRuns(): number[][] {

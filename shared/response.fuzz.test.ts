@@ -29,24 +29,10 @@ import { SAMPLE_SUCCESS } from './protocol-samples';
 import type { ActivationRequest } from './request';
 import { parseActivationResponse, type ActivationAnswer } from './response';
 import { buildInnerResponse, buildSoapFault, buildSoapResponse, escapeXml } from './response-xml';
-
-const FUZZ_RUNS = Number(process.env.FUZZ_RUNS) || 0;
-const SEED = Number(process.env.FUZZ_SEED) || 20_260_601;
-/** The run count of one property: its own default, or FUZZ_RUNS for a long run. */
-const runs = (defaultRuns: number) => ({ seed: SEED, numRuns: FUZZ_RUNS || defaultRuns });
-/** A long run may take hours; the default run stays within the usual per-test limit. */
-const TEST_TIMEOUT = FUZZ_RUNS ? 24 * 60 * 60 * 1000 : 20_000;
+import { groupPasses, runs, TEST_TIMEOUT } from '../electron/test-fixtures/fuzz';
 
 // ---------------------------------------------------------------------------------------------
 // An oracle written apart from shared/digits.ts, so the parser is not checked against itself.
-
-/** Whether a group of ASCII digits ends in its check digit: odd positions weigh 1, even 2, mod 7. */
-function groupPasses(group: string): boolean {
-  const digits = [...group].map(Number);
-  const check = digits.pop();
-  const sum = digits.reduce((total, digit, i) => total + digit * (i % 2 === 0 ? 1 : 2), 0);
-  return check === sum % 7;
-}
 
 const groupsOf = (digits: string, size: number) =>
   digits.match(new RegExp(`.{${size}}`, 'g')) ?? [];

@@ -27,6 +27,7 @@ import type { Settings } from '../shared/settings';
 import type { ActivationFetch } from '../electron/activation-client';
 import { createAppServices } from '../electron/app-services';
 import { createHandlers, type HandlerSet } from '../electron/handlers';
+import { HISTORY_FILE_NAME } from '../electron/history-store';
 import { dispatch } from '../electron/ipc-main';
 import { createSettingsStore, SETTINGS_FILE } from '../electron/settings-store';
 import { startSimulator, type Simulator } from '../electron/simulator';
@@ -167,7 +168,9 @@ export interface AppHarness {
   dialogs: { savePath: string | null; openPath: string | null };
   /**
    * Starts main over as a new run of the app would: a new settings store reads the data folder
-   * from disk, and the window is loaded again.
+   * from disk, and the window is loaded again. Files an earlier run is meant to have left belong
+   * in `initialSettings` and `initialHistory` instead: the first window's calls to main may still
+   * be on their way when the test writes, and would read what was meant for the next run.
    */
   restart(): Promise<void>;
   /**
@@ -185,6 +188,11 @@ export interface AppOptions {
    * simulator's own URL. Whatever it says, every request is delivered to the simulator.
    */
   configuredEndpoint: string | null;
+  /**
+   * Written to the data folder's history file before the window opens, as an earlier run of
+   * CID Desk (or a damaged disk) left it; null for none.
+   */
+  initialHistory: string | null;
 }
 
 /** Waits until the window has read its settings and shows its top bar. */
@@ -195,6 +203,7 @@ async function windowReady(page: Page): Promise<void> {
 export const test = base.extend<AppOptions & { app: AppHarness }, { renderer: ServedRenderer }>({
   initialSettings: [null, { option: true }],
   configuredEndpoint: [null, { option: true }],
+  initialHistory: [null, { option: true }],
 
   // One copy of the renderer and one server per worker: every test loads the same files.
   renderer: [
@@ -211,7 +220,10 @@ export const test = base.extend<AppOptions & { app: AppHarness }, { renderer: Se
     { scope: 'worker' },
   ],
 
-  app: async ({ page, context, renderer, initialSettings, configuredEndpoint }, use) => {
+  app: async (
+    { page, context, renderer, initialSettings, configuredEndpoint, initialHistory },
+    use,
+  ) => {
     const simulator = await startSimulator();
     const dataDir = await mkdtemp(path.join(tmpdir(), 'cid-desk-e2e-'));
     const problems: string[] = [];
@@ -221,6 +233,9 @@ export const test = base.extend<AppOptions & { app: AppHarness }, { renderer: Se
       const settingsFile = path.join(dataDir, SETTINGS_FILE);
       if (initialSettings !== null) {
         await writeFile(settingsFile, `${JSON.stringify(initialSettings, null, 2)}\n`);
+      }
+      if (initialHistory !== null) {
+        await writeFile(path.join(dataDir, HISTORY_FILE_NAME), initialHistory);
       }
 
       page.on('console', (message) => {

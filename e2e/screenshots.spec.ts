@@ -3,7 +3,6 @@
  * always show the app as it is. Each one first checks that the window shows what it is meant to.
  */
 import { mkdirSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { ERROR_CATALOG, serviceError } from '../shared/error-catalog';
@@ -12,7 +11,6 @@ import { DEFAULT_PID } from '../shared/pid';
 import { SAMPLE_BLOCKED, SAMPLE_SUCCESS } from '../shared/protocol-samples';
 import { SERVICE_URL } from '../shared/request';
 import { DEFAULT_SETTINGS, TIMEOUT_RANGE } from '../shared/settings';
-import { HISTORY_FILE_NAME } from '../electron/history-store';
 import { simulatedCid } from '../electron/simulator';
 import { DEMO_IIDS, deriveIid } from '../electron/simulator-scenarios';
 import { expect, ROOT, test } from './harness';
@@ -165,63 +163,59 @@ test.describe('with the times of a fixed place', () => {
   // The History writes times in the computer's own zone and language; the picture must not.
   test.use({ timezoneId: 'UTC', locale: 'en-US' });
 
+  // Written as earlier runs left them, with fixed times, so the picture is the same on every run.
+  const ownPid = '55041-00172-033-600075-03-1033-7601.0000-1412012';
+  const header = (n: number, at: string) => ({
+    v: 1 as const,
+    id: `5a8e3b2c-7d6f-4e1a-b0c9-2f4d6e8a1b${String(n).padStart(2, '0')}`,
+    at,
+  });
+  const cid = (
+    n: number,
+    at: string,
+    iid: string,
+    source: 'service' | 'simulator' = 'service',
+  ) => ({
+    ...header(n, at),
+    type: 'cid' as const,
+    iid,
+    pid: DEFAULT_PID,
+    cid: simulatedCid(iid, DEFAULT_PID),
+    source,
+  });
+  const records: HistoryRecord[] = [
+    cid(1, '2025-03-14T09:12:05.120Z', deriveIid('docs history 1')),
+    { ...cid(2, '2025-03-14T09:26:53.589Z', SAMPLE_SUCCESS.iid), cid: SAMPLE_SUCCESS.cid },
+    {
+      ...header(3, '2025-03-14T09:30:12.004Z'),
+      type: 'error',
+      iid: SAMPLE_BLOCKED.iid,
+      pid: DEFAULT_PID,
+      error: { kind: 'service', code: '0x67', message: serviceError('0x67').message },
+    },
+    { ...header(4, '2025-03-14T09:31:40.250Z'), type: 'remaining', pid: ownPid, remaining: 5 },
+    {
+      ...header(5, '2025-03-14T10:02:00.000Z'),
+      type: 'error',
+      iid: deriveIid('docs history 2'),
+      pid: DEFAULT_PID,
+      error: {
+        kind: 'network',
+        code: null,
+        message: `No complete answer came from ${new URL(SERVICE_URL).host} within 30 seconds.`,
+      },
+      mayHaveReachedService: true,
+    },
+    cid(6, '2025-03-15T08:45:31.802Z', DEMO_IIDS.cid, 'simulator'),
+    cid(7, '2025-03-17T13:05:44.391Z', deriveIid('docs history 3')),
+    { ...header(8, '2025-03-17T13:07:10.006Z'), type: 'remaining', pid: ownPid, remaining: 4 },
+  ];
+  test.use({ initialHistory: records.map((record) => `${JSON.stringify(record)}\n`).join('') });
+
   test('history.png: the History with CIDs, errors and remaining-activation counts', async ({
     app,
   }) => {
-    const { page, dataDir } = app;
-    // Written as earlier runs left them, with fixed times, so the picture is the same on every run.
-    const ownPid = '55041-00172-033-600075-03-1033-7601.0000-1412012';
-    const header = (n: number, at: string) => ({
-      v: 1 as const,
-      id: `5a8e3b2c-7d6f-4e1a-b0c9-2f4d6e8a1b${String(n).padStart(2, '0')}`,
-      at,
-    });
-    const cid = (
-      n: number,
-      at: string,
-      iid: string,
-      source: 'service' | 'simulator' = 'service',
-    ) => ({
-      ...header(n, at),
-      type: 'cid' as const,
-      iid,
-      pid: DEFAULT_PID,
-      cid: simulatedCid(iid, DEFAULT_PID),
-      source,
-    });
-    const records: HistoryRecord[] = [
-      cid(1, '2025-03-14T09:12:05.120Z', deriveIid('docs history 1')),
-      { ...cid(2, '2025-03-14T09:26:53.589Z', SAMPLE_SUCCESS.iid), cid: SAMPLE_SUCCESS.cid },
-      {
-        ...header(3, '2025-03-14T09:30:12.004Z'),
-        type: 'error',
-        iid: SAMPLE_BLOCKED.iid,
-        pid: DEFAULT_PID,
-        error: { kind: 'service', code: '0x67', message: serviceError('0x67').message },
-      },
-      { ...header(4, '2025-03-14T09:31:40.250Z'), type: 'remaining', pid: ownPid, remaining: 5 },
-      {
-        ...header(5, '2025-03-14T10:02:00.000Z'),
-        type: 'error',
-        iid: deriveIid('docs history 2'),
-        pid: DEFAULT_PID,
-        error: {
-          kind: 'network',
-          code: null,
-          message: `No complete answer came from ${new URL(SERVICE_URL).host} within 30 seconds.`,
-        },
-        mayHaveReachedService: true,
-      },
-      cid(6, '2025-03-15T08:45:31.802Z', DEMO_IIDS.cid, 'simulator'),
-      cid(7, '2025-03-17T13:05:44.391Z', deriveIid('docs history 3')),
-      { ...header(8, '2025-03-17T13:07:10.006Z'), type: 'remaining', pid: ownPid, remaining: 4 },
-    ];
-    await writeFile(
-      path.join(dataDir, HISTORY_FILE_NAME),
-      records.map((record) => `${JSON.stringify(record)}\n`).join(''),
-    );
-    await app.restart();
-
+    const { page } = app;
     await openView(page, 'History');
     await expect(historyRows(page)).toHaveCount(records.length);
     await expect(historySearch(page)).toHaveAccessibleDescription(`${records.length} entries`);

@@ -132,6 +132,18 @@ describe('the file format', () => {
   it('checks every field of a record', () => {
     const good = JSON.parse(cidLine(1)) as Record<string, unknown>;
     expect(checkHistoryRecord(good)).toEqual({ kind: 'record', record: good });
+    // Times as toISOString writes them, or other versions might: real days, any fraction to 1 ns.
+    for (const at of [
+      '2024-02-29T23:59:59.999Z',
+      '2000-02-29T00:00:00Z',
+      '2025-12-31T12:30:45.1Z',
+      '2025-03-14T09:26:53.123456789Z',
+    ]) {
+      expect(checkHistoryRecord({ ...good, at }), at).toEqual({
+        kind: 'record',
+        record: { ...good, at },
+      });
+    }
     const cases: [unknown, string][] = [
       [{ ...good, v: '1' }, 'has no valid version "v"'],
       [{ ...good, v: 0 }, 'has no valid version "v"'],
@@ -139,6 +151,20 @@ describe('the file format', () => {
       [{ ...good, at: '2025-02-30T10:00:00.000Z' }, 'has no valid "at" time'],
       [{ ...good, at: '2025-03-14T09:26:53.589+01:00' }, 'has no valid "at" time'],
       [{ ...good, at: '2025-03-14T24:00:00Z' }, 'has no valid "at" time'],
+      [{ ...good, at: '2023-02-29T10:00:00Z' }, 'has no valid "at" time'],
+      [{ ...good, at: '2100-02-29T10:00:00Z' }, 'has no valid "at" time'],
+      [{ ...good, at: '2025-04-31T10:00:00Z' }, 'has no valid "at" time'],
+      [{ ...good, at: '2025-00-10T10:00:00Z' }, 'has no valid "at" time'],
+      [{ ...good, at: '2025-13-10T10:00:00Z' }, 'has no valid "at" time'],
+      [{ ...good, at: '2025-03-00T10:00:00Z' }, 'has no valid "at" time'],
+      [{ ...good, at: '2025-03-14T09:60:00Z' }, 'has no valid "at" time'],
+      [{ ...good, at: '2025-03-14T09:26:60Z' }, 'has no valid "at" time'],
+      [{ ...good, at: '2025-03-14T09:26:53.Z' }, 'has no valid "at" time'],
+      [{ ...good, at: '2025-03-14T09:26:53.1234567890Z' }, 'has no valid "at" time'],
+      [{ ...good, at: '2025-03-14T09:26:53,589Z' }, 'has no valid "at" time'],
+      [{ ...good, at: '2025-03-14T09:2a:53.589Z' }, 'has no valid "at" time'],
+      [{ ...good, at: '2025-03-14 09:26:53.589Z' }, 'has no valid "at" time'],
+      [{ ...good, at: '+02025-03-14T09:26:53Z' }, 'has no valid "at" time'],
       [{ ...good, type: 7 }, 'has no "type"'],
       [{ ...good, iid: good.iid + '0' }, '"iid" is not a valid Installation ID'],
       [{ ...good, iid: `${iidOf(1).slice(0, 62)}9` }, '"iid" is not a valid Installation ID'],

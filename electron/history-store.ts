@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
 import { copyFile, link, mkdir, open, rename, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chunk, groupCheckDigitOk, normalizeDigits } from '../shared/digits';
+import { groupsOfDigitsOk, normalizeDigits } from '../shared/digits';
 import {
   fail,
   makeError,
@@ -168,8 +168,6 @@ export type RecordCheck =
   | { kind: 'invalid'; reason: string };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const ISO_UTC = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?Z$/;
-const ASCII_DIGITS = /^[0-9]+$/;
 const ERROR_KINDS: Record<ErrorKind, true> = {
   'invalid-input': true,
   service: true,
@@ -267,34 +265,59 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/** `YYYY-MM-DDTHH:MM:SS[.fraction]Z`, a real calendar date and time of day, as toISOString writes. */
 function isUtcInstant(text: string): boolean {
-  const m = ISO_UTC.exec(text);
-  if (!m) return false;
-  const year = Number(m[1]);
-  const month = Number(m[2]);
-  const day = Number(m[3]);
+  const n = text.length;
+  if (n < 20 || n > 30 || text.charCodeAt(n - 1) !== 0x5a /* Z */) return false;
+  if (
+    text[4] !== '-' ||
+    text[7] !== '-' ||
+    text[10] !== 'T' ||
+    text[13] !== ':' ||
+    text[16] !== ':'
+  ) {
+    return false;
+  }
+  // A fraction of 1 to 9 digits: n is at most 30.
+  if (n > 20 && (text[19] !== '.' || n === 21 || numberAt(text, 20, n - 1) < 0)) return false;
+  const year = numberAt(text, 0, 4);
+  const month = numberAt(text, 5, 7);
+  const day = numberAt(text, 8, 10);
+  const hour = numberAt(text, 11, 13);
+  const minute = numberAt(text, 14, 16);
+  const second = numberAt(text, 17, 19);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23) return false;
+  if (minute < 0 || minute > 59 || second < 0 || second > 59) return false;
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  const days = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
-  return (
-    month >= 1 &&
-    month <= 12 &&
-    day >= 1 &&
-    day <= days &&
-    Number(m[4]) < 24 &&
-    Number(m[5]) < 60 &&
-    Number(m[6]) < 60
-  );
+  const days =
+    month === 2
+      ? leap
+        ? 29
+        : 28
+      : month === 4 || month === 6 || month === 9 || month === 11
+        ? 30
+        : 31;
+  return day <= days;
+}
+
+/** The number the ASCII digits text[from..to) spell, or -1 when one is not a digit. */
+function numberAt(text: string, from: number, to: number): number {
+  let value = 0;
+  for (let i = from; i < to; i += 1) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
 }
 
 function isIid(value: unknown): value is string {
   if (typeof value !== 'string' || (value.length !== 54 && value.length !== 63)) return false;
-  if (!ASCII_DIGITS.test(value)) return false;
-  return chunk(value, value.length === 54 ? 6 : 7).every(groupCheckDigitOk);
+  return groupsOfDigitsOk(value, value.length === 54 ? 6 : 7);
 }
 
 function isCid(value: unknown): value is string {
-  if (typeof value !== 'string' || value.length !== 48 || !ASCII_DIGITS.test(value)) return false;
-  return chunk(value, 6).every(groupCheckDigitOk);
+  return typeof value === 'string' && value.length === 48 && groupsOfDigitsOk(value, 6);
 }
 
 function isPid(value: unknown): value is string {
@@ -444,8 +467,11 @@ class FileHistoryStore implements HistoryStore {
   private entries: HistoryEntry[] = [];
   private byId = new Map<string, HistoryRecord>();
   private deleted = new Set<string>();
-  /** CID records by IID, in file order; an IID rarely has more than one. */
-  private cidsByIid = new Map<string, CidRecord[]>();
+  /**
+   * CID records by IID, in file order. An IID rarely has more than one, so a lone record is kept
+   * as it is, sparing a large load one array per IID.
+   */
+  private cidsByIid = new Map<string, CidRecord | CidRecord[]>();
   private live = 0;
   /** File offset just past the last line read. */
   private offset = 0;
@@ -479,16 +505,14 @@ class FileHistoryStore implements HistoryStore {
   }
 
   findCid(iid: string, pid: string | null, source: CidSource = 'service'): CidRecord | undefined {
-    const records = this.cidsByIid.get(iid);
-    if (!records) return undefined;
-    for (let i = records.length - 1; i >= 0; i -= 1) {
-      const entry = records[i]!;
-      const pidMatches = pid === null || entry.pid === pid;
-      if (pidMatches && entry.source === source && !this.deleted.has(entry.id)) {
-        return entry;
-      }
+    const found = this.cidsByIid.get(iid);
+    const answers = (entry: CidRecord) =>
+      (pid === null || entry.pid === pid) && entry.source === source && !this.deleted.has(entry.id);
+    if (found === undefined || !Array.isArray(found)) {
+      return found && answers(found) ? found : undefined;
     }
-    return undefined;
+    // The latest first.
+    return found.findLast(answers);
   }
 
   get(id: string): HistoryEntry | undefined {
@@ -625,9 +649,10 @@ class FileHistoryStore implements HistoryStore {
     this.entries.push(record);
     if (!this.deleted.has(record.id)) this.live += 1;
     if (record.type === 'cid') {
-      const list = this.cidsByIid.get(record.iid);
-      if (list) list.push(record);
-      else this.cidsByIid.set(record.iid, [record]);
+      const known = this.cidsByIid.get(record.iid);
+      if (known === undefined) this.cidsByIid.set(record.iid, record);
+      else if (Array.isArray(known)) known.push(record);
+      else this.cidsByIid.set(record.iid, [known, record]);
     }
   }
 

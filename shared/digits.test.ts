@@ -1,9 +1,13 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { groupPasses } from '../electron/test-fixtures/fuzz';
 import {
   checkDigitFor,
+  chunk,
   describeChar,
   digitValue,
   groupCheckDigitOk,
+  groupsOfDigitsOk,
   normalizeDigits,
 } from './digits';
 
@@ -34,6 +38,33 @@ describe('check digits', () => {
     expect(checkDigitFor('722119')).toBe(6);
     expect(groupCheckDigitOk('7221196')).toBe(true);
     expect(groupCheckDigitOk('7221195')).toBe(false);
+  });
+
+  it('checks every group of a long run of digits at once', () => {
+    expect(groupsOfDigitsOk('72211967221196', 7)).toBe(true);
+    expect(groupsOfDigitsOk('72211967221195', 7)).toBe(false);
+    expect(groupsOfDigitsOk('7221196722119', 7)).toBe(false);
+    expect(groupsOfDigitsOk('722119\uff16', 7)).toBe(false);
+    expect(groupsOfDigitsOk('72211/6', 7)).toBe(false);
+    expect(groupsOfDigitsOk('', 7)).toBe(false);
+  });
+
+  it('agrees with checking group by group, for any text', () => {
+    const text = fc.oneof(
+      fc.stringMatching(/^[0-9]{0,70}$/),
+      fc.string({ maxLength: 70, unit: fc.constantFrom('0', '1', '6', '9', '/', ':', 'a', '٣') }),
+    );
+    fc.assert(
+      fc.property(text, fc.integer({ min: 2, max: 8 }), (digits, size) => {
+        const expected =
+          digits.length > 0 &&
+          digits.length % size === 0 &&
+          /^[0-9]+$/.test(digits) &&
+          chunk(digits, size).every(groupPasses);
+        expect(groupsOfDigitsOk(digits, size)).toBe(expected);
+      }),
+      { seed: 20261127, numRuns: 2000 },
+    );
   });
 });
 

@@ -74,6 +74,25 @@ export function groupCheckDigitOk(group: string): boolean {
   return checkDigitFor(group.slice(0, -1)) === group.charCodeAt(group.length - 1) - 48;
 }
 
+/**
+ * True when `text` is ASCII digits only and every consecutive group of `size` of them ends in its
+ * check digit (the length a multiple of `size`). Allocates nothing, for checks run by the thousand.
+ */
+export function groupsOfDigitsOk(text: string, size: number): boolean {
+  if (size < 2 || text.length === 0 || text.length % size !== 0) return false;
+  for (let start = 0; start < text.length; start += size) {
+    let sum = 0;
+    for (let i = 0; i < size - 1; i += 1) {
+      const digit = text.charCodeAt(start + i) - 48;
+      if (digit < 0 || digit > 9) return false;
+      sum += digit * (i % 2 === 0 ? 1 : 2);
+    }
+    const check = text.charCodeAt(start + size - 1) - 48;
+    if (check < 0 || check > 9 || sum % 7 !== check) return false;
+  }
+  return true;
+}
+
 /** Splits a string into consecutive pieces of `size` characters (the last may be shorter). */
 export function chunk(text: string, size: number): string[] {
   const pieces: string[] = [];

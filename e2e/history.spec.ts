@@ -245,9 +245,7 @@ test.describe('with a CID from last year in the history', () => {
     const csvPath = testInfo.outputPath('history.csv');
     app.dialogs.savePath = csvPath;
     await page.getByRole('button', { name: 'Export CSV…' }).click();
-    await expect(view.getByRole('status').filter({ hasText: 'Saved to' })).toHaveText(
-      `Saved to ${csvPath}`,
-    );
+    await expect(view.locator('p', { hasText: 'Saved to' })).toHaveText(`Saved to ${csvPath}`);
     const bytes = await readFile(csvPath);
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(parseCsv(bytes.subarray(3).toString('utf8'))).toEqual([

@@ -251,7 +251,7 @@ test('batch.png: a finished batch with CIDs, one from the history and two failur
     .getByRole('button', { name: 'Get 7 Confirmation IDs' })
     .click();
   await expect(
-    page.getByRole('region', { name: 'Batch' }).getByRole('status').filter({ hasText: 'Done:' }),
+    page.getByRole('region', { name: 'Batch' }).locator('p', { hasText: 'Done:' }),
   ).toHaveText('Done: 4 obtained · 1 from history · 2 failed · 0 not sent');
   await expect(batchRows(page)).toHaveCount(iids.length);
   expect(simulator.requestCount).toBe(iids.length);

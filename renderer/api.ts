@@ -35,6 +35,9 @@ export function useEnvironment(): Environment {
   return environment;
 }
 
+/** What to do when a call to main got no answer and nothing can have happened. */
+export const RETRY_ADVICE = 'Try again. If this keeps happening, restart CID Desk.';
+
 /**
  * The error shown when a call to main rejects instead of answering: the bridge or main broke.
  * `advice` says what the user can do, and whether something may have happened all the same.

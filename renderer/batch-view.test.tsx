@@ -4,7 +4,17 @@ import type { BatchProgress } from '../shared/batch';
 import { BATCH_MAX_IIDS } from '../shared/batch';
 import { checkDigitFor, chunk } from '../shared/digits';
 import type { BatchResult } from '../shared/ipc';
-import { CID, deferred, failure, IID54, IID63, renderApp, success, withTypo } from './test-support';
+import {
+  CID,
+  deferred,
+  failure,
+  IID54,
+  IID63,
+  liveRegionsSaying,
+  renderApp,
+  success,
+  withTypo,
+} from './test-support';
 
 afterEach(cleanup);
 
@@ -232,6 +242,7 @@ describe('Batch view', () => {
     expect(screen.getByText('Done:').closest('p')).toHaveTextContent(
       'Done: 1 obtained · 1 from history · 0 failed · 0 not sent',
     );
+    expect(liveRegionsSaying('1 obtained · 1 from history')).toHaveLength(1);
     expect(screen.getByRole('group', { name: 'Counts' })).toHaveTextContent(
       '1Obtainedone activation each1From historyno activation used0Failed0Not sentno activation used',
     );
@@ -252,6 +263,7 @@ describe('Batch view', () => {
     expect(api.exportBatch).toHaveBeenCalledWith({ batchId });
     const message = screen.getAllByText(/^Saved to/).find((e) => !e.closest('[aria-live]'));
     expect(message).toHaveTextContent(`Saved to ${saved}`);
+    expect(liveRegionsSaying(`Saved to ${saved}`)).toHaveLength(1);
 
     await user.click(screen.getByRole('button', { name: 'New batch' }));
     expect(textArea()).toHaveValue('');

@@ -18,7 +18,8 @@ import { BATCH_MAX_IIDS } from '../shared/batch';
 import type { CidDeskError } from '../shared/errors';
 import { scanIids } from '../shared/iid-scan';
 import type { BatchResult } from '../shared/ipc';
-import { noAnswerError, useEnvironment } from './api';
+import { noAnswerError, RETRY_ADVICE, useEnvironment } from './api';
+import { SavedMessage, useCsvExport } from './csv-export';
 import {
   applyProgress,
   countRows,
@@ -58,8 +59,6 @@ export interface BatchViewProps {
 const DRAW_EVERY_MS = 50;
 /** Invalid candidates listed before "and N more". */
 const INVALID_SHOWN = 50;
-
-const RETRY_ADVICE = 'Try again. If this keeps happening, restart CID Desk.';
 
 interface RowProps {
   index: number;
@@ -158,8 +157,11 @@ export function BatchView({
   const [summary, setSummary] = useState<BatchSummary | null>(null);
   const [runError, setRunError] = useState<CidDeskError | null>(null);
   const [cancelling, setCancelling] = useState(false);
-  const [exporting, setExporting] = useState(false);
-  const [saved, setSaved] = useState<string | null>(null);
+  const csv = useCsvExport({
+    failureTitle: "The results couldn't be exported",
+    onError: (title, error) => setProblem({ title, error }),
+    announce,
+  });
   const [showFound, setShowFound] = useState(false);
 
   // The only thing that stops a second runBatch, even if two clicks land before React re-renders.
@@ -249,7 +251,7 @@ export function BatchView({
     setRun(startRun(batchId, iids));
     setSummary(null);
     setRunError(null);
-    setSaved(null);
+    csv.forget();
     setProblem(null);
     setCancelling(false);
     focusNext.current = 'heading';
@@ -299,34 +301,17 @@ export function BatchView({
     setRun(null);
     setSummary(null);
     setRunError(null);
-    setSaved(null);
+    csv.forget();
     setText('');
     setFile(null);
     focusNext.current = 'text';
   }
 
-  async function exportCsv() {
+  function exportCsv() {
     const batchId = currentBatch.current;
-    if (batchId === null || exporting) return;
-    setExporting(true);
-    setSaved(null);
+    if (batchId === null) return;
     setProblem(null);
-    try {
-      const answer = await api.exportBatch({ batchId });
-      if (!answer.ok) {
-        setProblem({ title: "The results couldn't be exported", error: answer.error });
-      } else if (answer.path !== null) {
-        setSaved(answer.path);
-        announce(`Saved to ${answer.path}`);
-      }
-    } catch (cause) {
-      setProblem({
-        title: "The results couldn't be exported",
-        error: noAnswerError(cause, RETRY_ADVICE),
-      });
-    } finally {
-      setExporting(false);
-    }
+    void csv.run(() => api.exportBatch({ batchId }));
   }
 
   const copyRow = useCallback(
@@ -565,7 +550,8 @@ export function BatchView({
               </div>
             )}
 
-            <p className="summary-line" role="status">
+            {/* Not a live region: the window's announcer says it, even from another view. */}
+            <p className="summary-line">
               {summary && (
                 <>
                   <strong>Done:</strong> {summaryLine(summary)}
@@ -595,20 +581,13 @@ export function BatchView({
                 <button
                   type="button"
                   className="button"
-                  onClick={() => void exportCsv()}
-                  disabled={exporting || summary === null}
+                  onClick={exportCsv}
+                  disabled={csv.exporting || summary === null}
                 >
                   <DownloadIcon />
-                  {exporting ? 'Exporting…' : 'Export CSV…'}
+                  {csv.exporting ? 'Exporting…' : 'Export CSV…'}
                 </button>
-                {saved && (
-                  <p className="message is-ok" role="status">
-                    <CheckIcon />
-                    <span>
-                      Saved to <span className="mono path">{saved}</span>
-                    </span>
-                  </p>
-                )}
+                <SavedMessage saved={csv.saved} />
               </div>
             )}
             <p

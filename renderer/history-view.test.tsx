@@ -11,6 +11,7 @@ import {
   IID63,
   remainingEntry,
   renderApp,
+  liveRegionsSaying,
 } from './test-support';
 
 afterEach(cleanup);
@@ -169,6 +170,7 @@ describe('History view', () => {
     const answers = [
       { ok: true as const, path: null },
       { ok: true as const, path: saved },
+      { ok: true as const, path: null },
     ];
     const { user, api } = await openHistory({
       api: { listHistory: historyOf(ENTRIES), exportHistory: async () => answers.shift()! },
@@ -178,15 +180,30 @@ describe('History view', () => {
     await user.paste(IID63);
     await rows(1);
 
+    // The button says that the search decides what is exported.
+    const exportButton = screen.getByRole('button', { name: 'Export matches as CSV…' });
     // The user cancels the save dialog: nothing to say.
-    await user.click(screen.getByRole('button', { name: 'Export CSV…' }));
+    await user.click(exportButton);
     expect(api.exportHistory).toHaveBeenLastCalledWith({ query: IID63 });
-    expect(screen.queryByText(/Saved to/)).toBeNull();
+    expect(screen.queryByText(/^Saved/)).toBeNull();
 
-    await user.click(screen.getByRole('button', { name: 'Export CSV…' }));
+    await user.click(exportButton);
     expect(api.exportHistory).toHaveBeenCalledTimes(2);
-    const message = screen.getAllByText(/^Saved to/).find((e) => !e.closest('[aria-live]'));
-    expect(message).toHaveTextContent(`Saved to ${saved}`);
+    const sentence = `Saved the entries that match “${IID63}” to ${saved}`;
+    const message = screen
+      .getAllByText(/^Saved the entries/)
+      .find((e) => !e.closest('[aria-live]'));
+    expect(message).toHaveTextContent(sentence);
+    // Said once: the window's announcer speaks, the message on screen does not repeat it.
+    expect(liveRegionsSaying(sentence)).toHaveLength(1);
+
+    // Without a search, the whole history.
+    await user.clear(screen.getByRole('searchbox', { name: 'Search the history' }));
+    await rows(4);
+    // What was saved for another search is no longer shown.
+    expect(screen.queryAllByText(/^Saved/).filter((e) => !e.closest('[aria-live]'))).toEqual([]);
+    await user.click(screen.getByRole('button', { name: 'Export CSV…' }));
+    expect(api.exportHistory).toHaveBeenLastCalledWith({ query: '' });
   });
 
   it('shows why an export failed', async () => {

@@ -5,7 +5,8 @@
 import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import type { CidDeskError } from '../shared/errors';
 import type { HistoryEntry } from '../shared/history';
-import { noAnswerError, useEnvironment } from './api';
+import { noAnswerError, RETRY_ADVICE, useEnvironment } from './api';
+import { SavedMessage, useCsvExport } from './csv-export';
 import { ConfirmDialog } from './confirm-dialog';
 import { ErrorCallout } from './error-panel';
 import { formatWhen, formatWhenShort, plural } from './format';
@@ -42,8 +43,6 @@ interface Page {
   entries: HistoryEntry[];
   total: number;
 }
-
-const RETRY_ADVICE = 'Try again. If this keeps happening, restart CID Desk.';
 
 function requestKey(query: string, version: number, reload: number): string {
   return JSON.stringify([query, version, reload]);
@@ -122,8 +121,11 @@ export function HistoryView({ active, version, announce }: HistoryViewProps) {
   const [actionError, setActionError] = useState<{ title: string; error: CidDeskError } | null>(
     null,
   );
-  const [exporting, setExporting] = useState(false);
-  const [saved, setSaved] = useState<string | null>(null);
+  const csv = useCsvExport({
+    failureTitle: "The history couldn't be exported",
+    onError: (title, error) => setActionError({ title, error }),
+    announce,
+  });
   const table = useRef<HTMLTableElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
   // After a deletion the row's buttons are gone: this says where the focus goes instead.
@@ -225,27 +227,11 @@ export function HistoryView({ active, version, announce }: HistoryViewProps) {
     announce('Entry deleted from the history');
   }
 
-  async function exportCsv() {
-    if (exporting) return;
-    setExporting(true);
-    setSaved(null);
+  function exportCsv() {
     setActionError(null);
-    try {
-      const answer = await api.exportHistory({ query });
-      if (!answer.ok) {
-        setActionError({ title: "The history couldn't be exported", error: answer.error });
-      } else if (answer.path !== null) {
-        setSaved(answer.path);
-        announce(`Saved to ${answer.path}`);
-      }
-    } catch (cause) {
-      setActionError({
-        title: "The history couldn't be exported",
-        error: noAnswerError(cause, RETRY_ADVICE),
-      });
-    } finally {
-      setExporting(false);
-    }
+    // The search in force is what goes into the file: the user is told so, before and after.
+    const lead = query ? `Saved the entries that match “${query}” to` : 'Saved to';
+    void csv.run(() => api.exportHistory({ query }), lead);
   }
 
   const loading = active && page?.key !== key && loadError?.key !== key;
@@ -281,11 +267,11 @@ export function HistoryView({ active, version, announce }: HistoryViewProps) {
           <button
             type="button"
             className="button"
-            onClick={() => void exportCsv()}
-            disabled={exporting || total === 0}
+            onClick={exportCsv}
+            disabled={csv.exporting || total === 0}
           >
             <DownloadIcon />
-            {exporting ? 'Exporting…' : 'Export CSV…'}
+            {csv.exporting ? 'Exporting…' : query ? 'Export matches as CSV…' : 'Export CSV…'}
           </button>
         </div>
 
@@ -304,7 +290,7 @@ export function HistoryView({ active, version, announce }: HistoryViewProps) {
                 value={text}
                 onChange={(event) => {
                   setText(event.currentTarget.value);
-                  setSaved(null);
+                  csv.forget();
                 }}
                 aria-describedby={countId}
                 autoComplete="off"
@@ -330,14 +316,7 @@ export function HistoryView({ active, version, announce }: HistoryViewProps) {
           </div>
         )}
 
-        {saved && (
-          <p className="message is-ok" role="status">
-            <CheckIcon />
-            <span>
-              Saved to <span className="mono path">{saved}</span>
-            </span>
-          </p>
-        )}
+        <SavedMessage saved={csv.saved} />
         {actionError && <ErrorCallout title={actionError.title} error={actionError.error} />}
         {loadError && (
           <ErrorCallout

@@ -4,7 +4,7 @@ import type { RemainingOutcome } from '../shared/activation';
 import type { CidDeskError } from '../shared/errors';
 import { parsePid } from '../shared/pid';
 import { DEFAULT_SETTINGS, type Settings } from '../shared/settings';
-import { noAnswerError, useEnvironment } from './api';
+import { noAnswerError, RETRY_ADVICE, useEnvironment } from './api';
 import { ErrorPanel } from './error-panel';
 import { formatCount, formatWhen } from './format';
 import { ErrorIcon, InfoIcon, PhoneIcon } from './icons';
@@ -86,7 +86,7 @@ export function RemainingView({
     } catch (cause) {
       outcome = {
         ok: false,
-        error: noAnswerError(cause, 'Try again. If this keeps happening, restart CID Desk.'),
+        error: noAnswerError(cause, RETRY_ADVICE),
       };
     } finally {
       inFlight.current = false;

@@ -222,3 +222,15 @@ export function groupInputs(): HTMLInputElement[] {
 export function groupValues(): string[] {
   return groupInputs().map((input) => input.value);
 }
+
+/**
+ * The live regions (polite or assertive, by attribute or by role) whose text matches `text`: what a
+ * screen reader would say about it. Each thing the window says should be said exactly once.
+ */
+export function liveRegionsSaying(text: string | RegExp): Element[] {
+  const live = '[aria-live], [role="status"], [role="alert"], [role="log"]';
+  return [...document.querySelectorAll(live)].filter((region) => {
+    const content = region.textContent ?? '';
+    return typeof text === 'string' ? content.includes(text) : text.test(content);
+  });
+}

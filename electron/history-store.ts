@@ -506,13 +506,19 @@ class FileHistoryStore implements HistoryStore {
 
   findCid(iid: string, pid: string | null, source: CidSource = 'service'): CidRecord | undefined {
     const found = this.cidsByIid.get(iid);
-    const answers = (entry: CidRecord) =>
-      (pid === null || entry.pid === pid) && entry.source === source && !this.deleted.has(entry.id);
-    if (found === undefined || !Array.isArray(found)) {
-      return found && answers(found) ? found : undefined;
+    if (found === undefined) return undefined;
+    if (!Array.isArray(found)) return this.answers(found, pid, source) ? found : undefined;
+    for (let i = found.length - 1; i >= 0; i -= 1) {
+      if (this.answers(found[i]!, pid, source)) return found[i];
     }
-    // The latest first.
-    return found.findLast(answers);
+    return undefined;
+  }
+
+  /** Whether a CID record answers a request with this PID (null: any) from this source. */
+  private answers(entry: CidRecord, pid: string | null, source: CidSource): boolean {
+    return (
+      (pid === null || entry.pid === pid) && entry.source === source && !this.deleted.has(entry.id)
+    );
   }
 
   get(id: string): HistoryEntry | undefined {

@@ -259,3 +259,23 @@ test('Cancel ends the wait for a hanging request at once, and the answer is stil
   await expect(cancelledHeading).toBeVisible();
   expect(simulator.requestCount).toBe(2);
 });
+
+test.describe('in the smallest window', () => {
+  // MIN_SIZE in electron/window-state.ts: the window cannot be made smaller.
+  test.use({ viewport: { width: 640, height: 560 } });
+
+  test('Get Confirmation ID and Cancel stay in view at the bottom edge', async ({ app }) => {
+    const { page } = app;
+    await pasteIid(page, DEMO_IIDS.hang);
+    // The last group has the focus and the page is scrolled to it; the button is still whole.
+    await expect(groupBox(page, 9)).toBeFocused();
+    await expect(getCidButton(page)).toBeInViewport({ ratio: 1 });
+    await expect(groupBox(page, 9)).toBeInViewport({ ratio: 1 });
+
+    await getCidButton(page).click();
+    const cancel = page.getByRole('button', { name: 'Cancel' });
+    await expect(cancel).toBeInViewport({ ratio: 1 });
+    await cancel.click();
+    await expect(errorHeading(page)).toHaveText('Request cancelled');
+  });
+});

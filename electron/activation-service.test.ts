@@ -280,3 +280,50 @@ describe('remaining activations', () => {
     expect(await historyLines()).toMatchObject([{ type: 'remaining', pid: DEFAULT_PID }]);
   });
 });
+
+describe('where an error or a count came from', () => {
+  const OTHER_PID = '55041-00172-033-600075-03-1033-7601.0000-1412012';
+  const AT = '2025-03-14T09:26:53.589Z';
+  const idOf = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+  beforeEach(() => {
+    // By IID first: the scenario of its PID would answer the CID request otherwise.
+    simulator.setScenario({ iid: SAMPLE_BLOCKED.iid }, { kind: 'error', code: '0x67' });
+    simulator.setScenario({ pid: DEFAULT_PID }, { kind: 'remaining', remaining: 5 });
+    simulator.setScenario({ pid: OTHER_PID }, { kind: 'error', code: '0x67' });
+  });
+
+  /** A failed CID request, a count and a failed count, in this order; gives the error messages. */
+  async function askAll(source: 'service' | 'simulator'): Promise<[string, string]> {
+    let n = 1;
+    const history = lazyHistory(dir, { now: () => new Date(AT), newId: () => idOf(n++) });
+    const asking = service({ history: history.as(source) });
+    const blocked = await asking.getCid({ iid: SAMPLE_BLOCKED.iid });
+    expect(await asking.getRemaining({ pid: DEFAULT_PID })).toMatchObject({ remaining: 5 });
+    const refused = await asking.getRemaining({ pid: OTHER_PID });
+    if (blocked.ok || refused.ok) throw new Error('Both requests should have failed.');
+    return [blocked.error.message, refused.error.message];
+  }
+
+  it('is recorded as the simulator in demo mode', async () => {
+    await askAll('simulator');
+    const lines = await historyLines();
+    expect(lines).toMatchObject([
+      { type: 'error', iid: SAMPLE_BLOCKED.iid, error: { code: '0x67' }, source: 'simulator' },
+      { type: 'remaining', pid: DEFAULT_PID, remaining: 5, source: 'simulator' },
+      { type: 'error', pid: OTHER_PID, error: { code: '0x67' }, source: 'simulator' },
+    ]);
+    // Last, after every field older versions write.
+    for (const line of lines) expect(Object.keys(line).at(-1)).toBe('source');
+  });
+
+  it('is not written for the service, so its lines stay as older versions write them', async () => {
+    const [blocked, refused] = await askAll('service');
+    const text = await readFile(path.join(dir, HISTORY_FILE_NAME), 'utf8');
+    expect(text).toBe(
+      `{"v":1,"id":"${idOf(1)}","at":"${AT}","type":"error","iid":"${SAMPLE_BLOCKED.iid}","pid":"${DEFAULT_PID}","error":{"kind":"service","code":"0x67","message":${JSON.stringify(blocked)}},"mayHaveReachedService":true}\n` +
+        `{"v":1,"id":"${idOf(2)}","at":"${AT}","type":"remaining","pid":"${DEFAULT_PID}","remaining":5}\n` +
+        `{"v":1,"id":"${idOf(3)}","at":"${AT}","type":"error","pid":"${OTHER_PID}","error":{"kind":"service","code":"0x67","message":${JSON.stringify(refused)}}}\n`,
+    );
+  });
+});

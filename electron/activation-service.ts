@@ -198,12 +198,14 @@ export function createActivationService(options: ActivationServiceOptions): Acti
               ),
             };
       // The count spends nothing, so it is recorded for reference only; a failure to save is no reason to withhold it.
-      const store = await options.history?.open();
-      if (store?.ok) {
+      const history = options.history;
+      const store = await history?.open();
+      if (history && store?.ok) {
+        const mark = demoMark(history.source);
         await store.value.append(
           outcome.ok
-            ? { type: 'remaining', pid: pid.value, remaining: outcome.remaining }
-            : { type: 'error', pid: pid.value, error: briefError(outcome.error) },
+            ? { type: 'remaining', pid: pid.value, remaining: outcome.remaining, ...mark }
+            : { type: 'error', pid: pid.value, error: briefError(outcome.error), ...mark },
         );
       }
       return outcome;
@@ -340,5 +342,14 @@ function recordOf(
     ...(outcome.error.mayHaveReachedService !== undefined
       ? { mayHaveReachedService: outcome.error.mayHaveReachedService }
       : {}),
+    ...demoMark(source),
   };
+}
+
+/**
+ * The `source` an error or remaining record carries: set only in demo mode, so that the records
+ * of the real service stay byte for byte what older versions write (absent means the service).
+ */
+function demoMark(source: CidSource): { source?: 'simulator' } {
+  return source === 'simulator' ? { source } : {};
 }

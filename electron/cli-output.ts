@@ -165,13 +165,15 @@ export function formatHistoryHuman(page: HistoryPage): string {
   if (page.total === 0) return 'The history is empty.\n';
   const lines = page.entries.map((entry) => {
     const when = `${entry.at.slice(0, 10)} ${entry.at.slice(11, 16)} UTC`;
+    // Made up by demo mode's simulator, whatever the kind: not Microsoft's answer.
+    const demo = entry.source === 'simulator' ? '  (demo)' : '';
     switch (entry.type) {
       case 'cid':
-        return `${when}  CID        ${entry.iid}  ${entry.cid.match(/\d{6}/g)!.join('-')}${entry.source === 'simulator' ? '  (demo)' : ''}`;
+        return `${when}  CID        ${entry.iid}  ${entry.cid.match(/\d{6}/g)!.join('-')}${demo}`;
       case 'error':
-        return `${when}  error      ${entry.iid ?? entry.pid}  ${entry.error.code ?? entry.error.kind}: ${entry.error.message}`;
+        return `${when}  error      ${entry.iid ?? entry.pid}  ${entry.error.code ?? entry.error.kind}: ${entry.error.message}${demo}`;
       case 'remaining':
-        return `${when}  remaining  ${entry.pid}  ${entry.remaining} left`;
+        return `${when}  remaining  ${entry.pid}  ${entry.remaining} left${demo}`;
     }
   });
   const shown =

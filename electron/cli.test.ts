@@ -247,6 +247,32 @@ describe('never twice', () => {
       ),
     );
   });
+
+  it('says which entries demo mode made up, errors and counts too', async () => {
+    const pid = '55041-00172-033-600075-03-1033-7601.0000-1412012';
+    await cli(['get', SAMPLE_BLOCKED.iid, '--demo']);
+    await cli(['remaining', pid, '--demo']);
+    await cli(['remaining', pid, '--endpoint', simulator.url]);
+    const json = JSON.parse((await cli(['history', '--json'])).stdout);
+    expect(json).toMatchObject({
+      ok: true,
+      total: 3,
+      entries: [
+        { type: 'remaining', pid },
+        { type: 'remaining', pid, source: 'simulator' },
+        { type: 'error', iid: SAMPLE_BLOCKED.iid, source: 'simulator' },
+      ],
+    });
+    // Through --endpoint the answer counts as the service's, so it is written as before.
+    expect(json.entries[0]).not.toHaveProperty('source');
+    const lines = (await cli(['history'])).stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/ left$/);
+    expect(lines[1]).toContain(` UTC  remaining  ${pid}  `);
+    expect(lines[1]).toMatch(/ left {2}\(demo\)$/);
+    expect(lines[2]).toContain(` UTC  error      ${SAMPLE_BLOCKED.iid}  0x67: `);
+    expect(lines[2]).toMatch(/ {2}\(demo\)$/);
+  });
 });
 
 describe('cid-desk remaining', () => {

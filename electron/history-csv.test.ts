@@ -158,4 +158,34 @@ describe('historyToCsv', () => {
     );
     expect(historyRow(entries[0]!)).toEqual(rows[1]);
   });
+
+  it('says which errors and counts demo mode made up, and keeps their message', () => {
+    // The two errors and the two counts above, as demo mode records them.
+    const demo = entries.slice(1, 5).map((entry) => ({ ...entry, source: 'simulator' as const }));
+    expect(demo.map((entry) => historyRow(entry).at(-1))).toEqual([
+      'Demo mode: =HYPERLINK("x"), the key is "blocked"',
+      'Demo mode: The connection was reset.',
+      'Demo mode: 1 activation remaining',
+      'Demo mode: The service gave no count (-1).',
+    ]);
+    // Marked as the service's, as unmarked ones are (the test above): no note.
+    const real = [entries[1]!, entries[3]!].map((entry) => ({
+      ...entry,
+      source: 'service' as const,
+    }));
+    expect(real.map((entry) => historyRow(entry).at(-1))).toEqual([
+      '=HYPERLINK("x"), the key is "blocked"',
+      '1 activation remaining',
+    ]);
+    // In the file, the note comes first: the cell starts as plain text, nothing a spreadsheet runs.
+    expect(parseCsv(historyToCsv(demo.slice(0, 1)))[1]).toEqual([
+      at,
+      '005950-994222-211946-473620-381251-933522-362211-063114-026142',
+      DEFAULT_PID,
+      'error',
+      '',
+      '0x67',
+      'Demo mode: =HYPERLINK("x"), the key is "blocked"',
+    ]);
+  });
 });

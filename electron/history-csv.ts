@@ -90,7 +90,7 @@ export function historyRow(entry: HistoryEntry): string[] {
         'error',
         '',
         entry.error.code ?? '',
-        entry.error.message,
+        demoNoted(entry, entry.error.message),
       ];
     case 'remaining':
       return [
@@ -100,11 +100,23 @@ export function historyRow(entry: HistoryEntry): string[] {
         'remaining activations',
         '',
         '',
-        entry.remaining < 0
-          ? `The service gave no count (${entry.remaining}).`
-          : `${entry.remaining} activation${entry.remaining === 1 ? '' : 's'} remaining`,
+        demoNoted(
+          entry,
+          entry.remaining < 0
+            ? `The service gave no count (${entry.remaining}).`
+            : `${entry.remaining} activation${entry.remaining === 1 ? '' : 's'} remaining`,
+        ),
       ];
   }
+}
+
+/**
+ * The message of an error or a count, marked when demo mode's simulator gave it, so that a
+ * spreadsheet does not pass it off as Microsoft's answer. The mark comes first, where it is seen
+ * even in a narrow column.
+ */
+function demoNoted(entry: HistoryEntry, message: string): string {
+  return entry.source === 'simulator' ? `Demo mode: ${message}` : message;
 }
 
 function groupedIid(iid: string): string {

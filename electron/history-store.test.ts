@@ -109,6 +109,53 @@ describe('the file format', () => {
     );
   });
 
+  it('keeps where an error or a count came from: written last when given, read back as written', async () => {
+    const store = await open();
+    await store.append({
+      type: 'error',
+      iid: SAMPLE_BLOCKED.iid,
+      pid: DEFAULT_PID,
+      error: { kind: 'service', code: '0x67', message: 'The product key has been blocked.' },
+      mayHaveReachedService: false,
+      source: 'simulator',
+    });
+    await store.append({ type: 'remaining', pid: OTHER_PID, remaining: 5, source: 'simulator' });
+    await store.append({ type: 'remaining', pid: OTHER_PID, remaining: 4, source: 'service' });
+    await store.append({ type: 'remaining', pid: OTHER_PID, remaining: 3 });
+
+    expect(await readFile(path, 'utf8')).toBe(
+      `{"v":1,"id":"${uuidOf(1)}","at":"${AT}","type":"error","iid":"${SAMPLE_BLOCKED.iid}","pid":"${DEFAULT_PID}","error":{"kind":"service","code":"0x67","message":"The product key has been blocked."},"mayHaveReachedService":false,"source":"simulator"}\n` +
+        `{"v":1,"id":"${uuidOf(2)}","at":"${AT}","type":"remaining","pid":"${OTHER_PID}","remaining":5,"source":"simulator"}\n` +
+        `{"v":1,"id":"${uuidOf(3)}","at":"${AT}","type":"remaining","pid":"${OTHER_PID}","remaining":4,"source":"service"}\n` +
+        `{"v":1,"id":"${uuidOf(4)}","at":"${AT}","type":"remaining","pid":"${OTHER_PID}","remaining":3}\n`,
+    );
+    const reopened = await open(fixed(10));
+    expect(reopened.loadReport).toEqual({ records: 4, skipped: 0, droppedTailBytes: 0 });
+    expect(reopened.get(uuidOf(1))).toEqual({
+      v: 1,
+      id: uuidOf(1),
+      at: AT,
+      type: 'error',
+      iid: SAMPLE_BLOCKED.iid,
+      pid: DEFAULT_PID,
+      error: { kind: 'service', code: '0x67', message: 'The product key has been blocked.' },
+      mayHaveReachedService: false,
+      source: 'simulator',
+    });
+    expect(reopened.get(uuidOf(2))).toEqual({
+      v: 1,
+      id: uuidOf(2),
+      at: AT,
+      type: 'remaining',
+      pid: OTHER_PID,
+      remaining: 5,
+      source: 'simulator',
+    });
+    expect(reopened.get(uuidOf(3))).toMatchObject({ remaining: 4, source: 'service' });
+    // Written before the field existed: no source, which means the service.
+    expect(reopened.get(uuidOf(4))).not.toHaveProperty('source');
+  });
+
   it('refuses to write an entry whose fields are not valid', async () => {
     const store = await open();
     const result = await store.append({
@@ -192,6 +239,30 @@ describe('the file format', () => {
         { v: 1, id: uuidOf(2), at: AT, type: 'error', pid: DEFAULT_PID, error: 'boom' },
         '"error" is not an object',
       ],
+      [
+        {
+          v: 1,
+          id: uuidOf(2),
+          at: AT,
+          type: 'error',
+          pid: DEFAULT_PID,
+          error: { kind: 'network', code: null, message: 'x' },
+          source: null,
+        },
+        '"source" is not text',
+      ],
+      [
+        {
+          v: 1,
+          id: uuidOf(2),
+          at: AT,
+          type: 'remaining',
+          pid: DEFAULT_PID,
+          remaining: 1,
+          source: 2,
+        },
+        '"source" is not text',
+      ],
       [{ v: 1, id: uuidOf(2), at: AT, type: 'delete', target: 'x' }, '"target" is not a valid id'],
       [[1, 2], 'is not a JSON object'],
     ];
@@ -201,6 +272,37 @@ describe('the file format', () => {
     expect(checkHistoryRecord({ ...good, v: 2, iid: 'anything' })).toEqual({ kind: 'foreign' });
     expect(checkHistoryRecord({ ...good, type: 'note' })).toEqual({ kind: 'foreign' });
     expect(checkHistoryRecord({ ...good, source: 'phone' })).toEqual({ kind: 'foreign' });
+    const count = {
+      v: 1,
+      id: uuidOf(3),
+      at: AT,
+      type: 'remaining',
+      pid: DEFAULT_PID,
+      remaining: 1,
+    };
+    expect(checkHistoryRecord({ ...count, source: 'phone' })).toEqual({ kind: 'foreign' });
+    expect(checkHistoryRecord({ ...count, source: 'simulator' })).toEqual({
+      kind: 'record',
+      record: { ...count, source: 'simulator' },
+    });
+  });
+
+  it('skips an error of a source it does not know, and keeps it in the file', async () => {
+    const unknownSource = `{"v":1,"id":"${uuidOf(2)}","at":"${AT}","type":"error","pid":"${DEFAULT_PID}","error":{"kind":"service","code":"0x67","message":"Blocked."},"source":"phone"}\n`;
+    await writeFile(path, cidLine(1) + unknownSource);
+
+    const store = await open(fixed(10));
+    expect(store.loadNotice).toBeUndefined();
+    expect(store.loadReport).toEqual({ records: 2, skipped: 1, droppedTailBytes: 0 });
+    expect(store.get(uuidOf(2))).toBeUndefined();
+    expect(store.list().entries.map((entry) => entry.id)).toEqual([uuidOf(1)]);
+
+    await store.append({ type: 'remaining', pid: DEFAULT_PID, remaining: 2 });
+    expect(await readFile(path, 'utf8')).toBe(
+      cidLine(1) +
+        unknownSource +
+        `{"v":1,"id":"${uuidOf(10)}","at":"${AT}","type":"remaining","pid":"${DEFAULT_PID}","remaining":2}\n`,
+    );
   });
 
   it('skips records of unknown types, newer versions and unknown values, and keeps them in the file', async () => {
@@ -509,6 +611,17 @@ describe('a damaged file', () => {
           cidLine(3),
       ),
       'line 2 "iid" is not a valid Installation ID',
+      [1, 3],
+      1,
+    ],
+    [
+      'an error record whose "source" is not text',
+      Buffer.from(
+        cidLine(1) +
+          `{"v":1,"id":"${uuidOf(2)}","at":"${AT}","type":"error","pid":"${DEFAULT_PID}","error":{"kind":"network","code":null,"message":"x"},"source":3}\n` +
+          cidLine(3),
+      ),
+      'line 2 "source" is not text',
       [1, 3],
       1,
     ],

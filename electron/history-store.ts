@@ -220,6 +220,8 @@ export function checkHistoryRecord(raw: unknown): RecordCheck {
       if (reached !== undefined && typeof reached !== 'boolean') {
         return invalid('"mayHaveReachedService" is not true or false');
       }
+      const sourceProblem = checkOptionalSource(raw.source);
+      if (sourceProblem) return sourceProblem;
       const entry: ErrorRecord = {
         v: 1,
         id,
@@ -234,6 +236,7 @@ export function checkHistoryRecord(raw: unknown): RecordCheck {
         },
         ...(reached === undefined ? {} : { mayHaveReachedService: reached }),
       };
+      if (raw.source !== undefined) entry.source = raw.source as CidSource;
       return record(entry);
     }
     case 'remaining': {
@@ -242,7 +245,11 @@ export function checkHistoryRecord(raw: unknown): RecordCheck {
       if (typeof remaining !== 'number' || !Number.isSafeInteger(remaining)) {
         return invalid('"remaining" is not a whole number');
       }
-      return record({ v: 1, id, at, type, pid: raw.pid, remaining });
+      const sourceProblem = checkOptionalSource(raw.source);
+      if (sourceProblem) return sourceProblem;
+      const entry: RemainingRecord = { v: 1, id, at, type, pid: raw.pid, remaining };
+      if (raw.source !== undefined) entry.source = raw.source as CidSource;
+      return record(entry);
     }
     default: {
       if (typeof raw.target !== 'string' || !UUID.test(raw.target)) {
@@ -251,6 +258,17 @@ export function checkHistoryRecord(raw: unknown): RecordCheck {
       return record({ v: 1, id, at, type: 'delete', target: raw.target });
     }
   }
+}
+
+/**
+ * The optional `source` of an error or remaining record (absent in files written before it
+ * existed, meaning the service): a value that is not text is damage; a name this version does not
+ * know makes the record foreign, as for a CID. Undefined when it is fine.
+ */
+function checkOptionalSource(value: unknown): RecordCheck | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') return invalid('"source" is not text');
+  return Object.hasOwn(CID_SOURCES, value) ? undefined : { kind: 'foreign' };
 }
 
 function record(value: HistoryRecord): RecordCheck {
@@ -608,10 +626,17 @@ class FileHistoryStore implements HistoryStore {
           ...(input.mayHaveReachedService === undefined
             ? {}
             : { mayHaveReachedService: input.mayHaveReachedService }),
+          ...(input.source === undefined ? {} : { source: input.source }),
         };
         break;
       case 'remaining':
-        candidate = { ...header, type: 'remaining', pid: input.pid, remaining: input.remaining };
+        candidate = {
+          ...header,
+          type: 'remaining',
+          pid: input.pid,
+          remaining: input.remaining,
+          ...(input.source === undefined ? {} : { source: input.source }),
+        };
         break;
       default:
         candidate = { ...header, type: 'delete', target: input.target };

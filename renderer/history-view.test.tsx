@@ -69,6 +69,38 @@ describe('History view', () => {
     expect(within(cid!).queryByText('demo')).toBeNull();
   });
 
+  it('badges the errors and counts of demo mode as demo, and no real ones', async () => {
+    const demoError = errorEntry({
+      id: 'e1d2e3f4-0000-4000-8000-000000000005',
+      source: 'simulator',
+    });
+    const demoCount = remainingEntry({
+      id: 'r1d2e3f4-0000-4000-8000-000000000006',
+      source: 'simulator',
+    });
+    const realCount = remainingEntry({
+      id: 'r1d2e3f4-0000-4000-8000-000000000007',
+      source: 'service',
+    });
+    await openHistory({
+      api: {
+        listHistory: historyOf([errorEntry(), demoError, remainingEntry(), demoCount, realCount]),
+      },
+    });
+    const [error, demoErrorRow, remaining, demoCountRow, realCountRow] = await rows(5);
+
+    for (const row of [demoErrorRow, demoCountRow]) {
+      expect(within(row!).getByText('demo')).toHaveClass('badge', 'is-demo');
+    }
+    expect(within(demoErrorRow!).getByText('Error')).toHaveClass('kind', 'is-error');
+    expect(demoErrorRow).toHaveTextContent('0x67The product key has been blocked by Microsoft.');
+    expect(within(demoCountRow!).getByText('Remaining')).toHaveClass('kind', 'is-remaining');
+    expect(demoCountRow).toHaveTextContent('5 activations left');
+    for (const row of [error, remaining, realCountRow]) {
+      expect(within(row!).queryByText('demo')).toBeNull();
+    }
+  });
+
   it('explains what the history is for when it is empty', async () => {
     await openHistory();
     expect(await screen.findByRole('heading', { name: 'No history yet' })).toBeVisible();

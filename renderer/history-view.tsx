@@ -48,17 +48,21 @@ function requestKey(query: string, version: number, reload: number): string {
   return JSON.stringify([query, version, reload]);
 }
 
+const KINDS = {
+  cid: { label: 'CID', className: 'kind is-cid' },
+  error: { label: 'Error', className: 'kind is-error' },
+  remaining: { label: 'Remaining', className: 'kind is-remaining' },
+} as const;
+
+/** The kind of entry, and a badge on anything demo mode's simulator answered: not Microsoft's. */
 function KindLabel({ entry }: { entry: HistoryEntry }) {
-  if (entry.type === 'cid') {
-    return (
-      <span className="kind-cell">
-        <span className="kind is-cid">CID</span>
-        {entry.source === 'simulator' && <span className="badge is-demo">demo</span>}
-      </span>
-    );
-  }
-  if (entry.type === 'error') return <span className="kind is-error">Error</span>;
-  return <span className="kind is-remaining">Remaining</span>;
+  const kind = KINDS[entry.type];
+  return (
+    <span className="kind-cell">
+      <span className={kind.className}>{kind.label}</span>
+      {entry.source === 'simulator' && <span className="badge is-demo">demo</span>}
+    </span>
+  );
 }
 
 function Subject({ entry }: { entry: HistoryEntry }) {

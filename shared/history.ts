@@ -4,7 +4,7 @@
  */
 import type { ErrorKind } from './errors';
 
-/** Where a CID came from: Microsoft's service, or the built-in simulator of demo mode. */
+/** Where an answer came from: Microsoft's service, or the built-in simulator of demo mode. */
 export type CidSource = 'service' | 'simulator';
 
 export interface RecordHeader {
@@ -34,12 +34,20 @@ export interface ErrorRecord extends RecordHeader {
   error: { kind: ErrorKind; code: string | null; message: string };
   /** Set when the request may have reached the service, so an activation may have been used. */
   mayHaveReachedService?: boolean;
+  /**
+   * Who answered, so that a demo-mode failure is not taken for a real one. Absent, as in every
+   * file written before it existed, means the service; this version writes it only in demo mode,
+   * so records of the real service stay exactly as older versions write them.
+   */
+  source?: CidSource;
 }
 
 export interface RemainingRecord extends RecordHeader {
   type: 'remaining';
   pid: string;
   remaining: number;
+  /** As for errors: `'simulator'` for a made-up count of demo mode; absent means the service. */
+  source?: CidSource;
 }
 
 /** A deletion: the entry whose id is `target` no longer counts. */

@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Page } from '@playwright/test';
+import { errors, type Page } from '@playwright/test';
 import { ERROR_CATALOG, serviceError } from '../shared/error-catalog';
 import type { HistoryRecord } from '../shared/history';
 import { DEFAULT_PID } from '../shared/pid';
@@ -49,7 +49,6 @@ test.use({
           '--num-raster-threads=1',
           '--disable-partial-raster',
           '--disable-threaded-animation',
-          '--run-all-compositor-stages-before-draw',
           '--disable-checker-imaging',
         ],
       });
@@ -58,17 +57,29 @@ test.use({
   ],
 });
 
-/** Saves the window as the docs show it, once fonts are in and nothing moves. */
+/**
+ * Saves the window as the docs show it, once fonts are in and nothing moves. Headless Chromium's
+ * compositor can go idle and leave a capture waiting for a frame that never comes: the wait is
+ * bounded, and a fresh paint (a resize) is asked for once more before giving up.
+ */
 async function shoot(page: Page, name: string): Promise<void> {
   await page.evaluate('document.fonts.ready.then(() => true)');
-  // Resizing has the whole window painted afresh, whatever was drawn on top of what before.
-  await page.setViewportSize({ width: SIZE.width + 1, height: SIZE.height });
-  await page.setViewportSize(SIZE);
-  await page.screenshot({
-    path: path.join(SCREENSHOTS, name),
-    animations: 'disabled',
-    caret: 'hide',
-  });
+  for (let attempt = 1; ; attempt += 1) {
+    // Resizing has the whole window painted afresh, whatever was drawn on top of what before.
+    await page.setViewportSize({ width: SIZE.width + 1, height: SIZE.height });
+    await page.setViewportSize(SIZE);
+    try {
+      await page.screenshot({
+        path: path.join(SCREENSHOTS, name),
+        animations: 'disabled',
+        caret: 'hide',
+        timeout: 10_000,
+      });
+      return;
+    } catch (error) {
+      if (attempt === 2 || !(error instanceof errors.TimeoutError)) throw error;
+    }
+  }
 }
 
 test('empty.png: the window as it opens', async ({ app }) => {

@@ -8,6 +8,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SAMPLE_SUCCESS } from '../shared/protocol-samples';
+import { APP_ENTRY_URL } from '../electron/app-protocol';
 import { startSimulator } from '../electron/simulator';
 import { findElectronBinary } from './electron-binary';
 import { expectCid, getCidButton, groupBox } from './window-actions';
@@ -30,6 +31,8 @@ test('pastes an IID and shows the CID from the simulator in the real app', async
   try {
     const window = await app.firstWindow();
     await expect(window).toHaveTitle('CID Desk');
+    // Served by main's app:// handler, never from file://.
+    expect(window.url()).toBe(APP_ENTRY_URL);
 
     const isolated = await window.evaluate(
       () => typeof (globalThis as { require?: unknown }).require,

@@ -7,8 +7,8 @@
  */
 import { test as base, expect, type Page } from '@playwright/test';
 import { buildSync } from 'esbuild';
-import { createReadStream, readFileSync, readdirSync, statSync } from 'node:fs';
-import { cp, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -25,6 +25,7 @@ import {
 } from '../shared/ipc';
 import type { Settings } from '../shared/settings';
 import type { ActivationFetch } from '../electron/activation-client';
+import { APP_HOST, APP_SCHEME, createAppProtocolHandler } from '../electron/app-protocol';
 import { createAppServices } from '../electron/app-services';
 import { createHandlers, type HandlerSet } from '../electron/handlers';
 import { HISTORY_FILE_NAME } from '../electron/history-store';
@@ -36,15 +37,6 @@ import { startSimulator, type Simulator } from '../electron/simulator';
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RENDERER_DIR = path.join(ROOT, 'dist', 'renderer');
 const RENDERER_SOURCES = path.join(ROOT, 'renderer');
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-};
 
 function newestSource(dir: string): number {
   let newest = 0;
@@ -85,32 +77,25 @@ interface ServedRenderer {
 }
 
 /**
- * Serves a copy of the built renderer on 127.0.0.1, as loadFile serves it to the Electron window.
- * The copy keeps a rebuild of dist/ during the run from pulling files out from under the tests.
+ * Serves a copy of the built renderer on 127.0.0.1 through the app:// handler main registers for
+ * the Electron window (electron/app-protocol.ts): the same files, types and
+ * Content-Security-Policy header. Only the scheme differs, as Chromium outside Electron loads
+ * pages from http and https only. The copy keeps a rebuild of dist/ during the run from pulling
+ * files out from under the tests.
  */
 async function serveRenderer(): Promise<ServedRenderer> {
   const root = await mkdtemp(path.join(tmpdir(), 'cid-desk-e2e-renderer-'));
   await cp(RENDERER_DIR, root, { recursive: true });
+  const handle = createAppProtocolHandler(root);
   const server: Server = createServer((request, response) => {
     void (async () => {
-      let pathname: string;
-      try {
-        pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
-      } catch {
-        response.writeHead(400).end();
-        return;
-      }
-      const file = path.join(root, pathname === '/' ? 'index.html' : pathname);
-      const inside = file.startsWith(root + path.sep);
-      if (!inside || !(await stat(file).catch(() => null))?.isFile()) {
-        response.writeHead(404).end();
-        return;
-      }
-      response.writeHead(200, {
-        'Content-Type': MIME[path.extname(file)] ?? 'application/octet-stream',
+      const answer = await handle({
+        url: `${APP_SCHEME}://${APP_HOST}${request.url ?? '/'}`,
+        method: request.method ?? 'GET',
       });
-      createReadStream(file).pipe(response);
-    })();
+      response.writeHead(answer.status, Object.fromEntries(answer.headers));
+      response.end(answer.body ? Buffer.from(await answer.arrayBuffer()) : undefined);
+    })().catch(() => response.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

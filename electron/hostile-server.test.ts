@@ -23,6 +23,7 @@ import { dispatch, isTrustedSender, type SenderInfo } from './ipc-main';
 import { createSettingsStore } from './settings-store';
 import { startSimulator, type Simulator } from './simulator';
 import { deriveIid, type Scenario } from './simulator-scenarios';
+import { APP_ENTRY_URL } from './app-protocol';
 
 const CLI = path.resolve('dist/electron/cli.cjs');
 
@@ -377,7 +378,7 @@ const APP_INFO: AppInfo = {
   node: '20',
   platform: 'linux x64',
 };
-const APP_URL = 'file:///opt/cid-desk/resources/app.asar/dist/renderer/index.html';
+const APP_URL = APP_ENTRY_URL;
 const WINDOW: SenderInfo = { frameUrl: APP_URL, isMainFrame: true, webContentsId: 1 };
 const isTrusted = (sender: SenderInfo) =>
   isTrustedSender(sender, { appUrl: APP_URL, isOwnWebContents: (id) => id === 1 });

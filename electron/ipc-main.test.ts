@@ -16,8 +16,9 @@ import {
   type SenderInfo,
   type TrustPolicy,
 } from './ipc-main';
+import { APP_ENTRY_URL } from './app-protocol';
 
-const APP_URL = 'file:///opt/CID%20Desk/resources/app.asar/dist/renderer/index.html';
+const APP_URL = APP_ENTRY_URL;
 const OUR_ID = 7;
 const policy: TrustPolicy = { appUrl: APP_URL, isOwnWebContents: (id) => id === OUR_ID };
 const trusted: SenderInfo = { frameUrl: APP_URL, isMainFrame: true, webContentsId: OUR_ID };
@@ -32,15 +33,13 @@ describe('isTrustedSender', () => {
 
   it('refuses another page, another scheme, a subframe, a window we did not create or a gone frame', () => {
     const refused: SenderInfo[] = [
+      { ...trusted, frameUrl: 'app://cid-desk/other.html' },
+      { ...trusted, frameUrl: 'app://evil.example/index.html' },
       {
         ...trusted,
-        frameUrl: 'file:///opt/CID%20Desk/resources/app.asar/dist/renderer/other.html',
+        frameUrl: 'file:///opt/CID%20Desk/resources/app.asar/dist/renderer/index.html',
       },
       { ...trusted, frameUrl: 'file:///tmp/index.html' },
-      {
-        ...trusted,
-        frameUrl: 'file://evil.example/opt/CID%20Desk/resources/app.asar/dist/renderer/index.html',
-      },
       { ...trusted, frameUrl: 'https://example.com/dist/renderer/index.html' },
       { ...trusted, frameUrl: 'devtools://devtools/bundled/devtools_app.html' },
       { ...trusted, frameUrl: 'not a url' },
@@ -53,10 +52,9 @@ describe('isTrustedSender', () => {
   });
 
   it('compares paths without regard to case only where the file system does', () => {
-    const upper = { ...trusted, frameUrl: 'file:///C:/Program%20Files/CID%20Desk/index.html' };
-    const appUrl = 'file:///c:/program%20files/cid%20desk/index.html';
-    expect(isTrustedSender(upper, { ...policy, appUrl, caseInsensitivePaths: true })).toBe(true);
-    expect(isTrustedSender(upper, { ...policy, appUrl })).toBe(false);
+    const upper = { ...trusted, frameUrl: 'app://cid-desk/Index.HTML' };
+    expect(isTrustedSender(upper, { ...policy, caseInsensitivePaths: true })).toBe(true);
+    expect(isTrustedSender(upper, policy)).toBe(false);
   });
 });
 

@@ -4,12 +4,17 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import * as electron from 'electron';
-import { app, BrowserWindow, dialog, Menu, net, screen, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, Menu, net, protocol, screen, session, shell } from 'electron';
 import { license } from '../package.json';
 import type { AppCommand, AppInfo } from '../shared/ipc';
 import { resolveEndpoint, type ActivationFetch } from './activation-client';
+import {
+  APP_ENTRY_URL,
+  APP_SCHEME,
+  APP_SCHEME_PRIVILEGES,
+  createAppProtocolHandler,
+} from './app-protocol';
 import { createAppServices } from './app-services';
 import { APP_NAME, resolveDataDir } from './data-dir';
 import { createHandlers } from './handlers';
@@ -38,10 +43,13 @@ app.setPath('userData', dataDir);
 // folder holds only the files docs/data-folder.md describes, plus this one.
 app.setPath('sessionData', path.join(dataDir, 'Chromium'));
 app.enableSandbox();
+// The window's page comes from app://cid-desk/, not file:// (electron/app-protocol.ts). Schemes
+// must be declared before the app is ready.
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
 
 const preloadPath = path.join(__dirname, 'preload.cjs');
-const indexHtml = path.join(__dirname, '..', 'renderer', 'index.html');
-const appUrl = pathToFileURL(indexHtml).href;
+const rendererDir = path.join(__dirname, '..', 'renderer');
+const appUrl = APP_ENTRY_URL;
 const caseInsensitivePaths = process.platform === 'win32' || process.platform === 'darwin';
 
 let mainWindow: BrowserWindow | null = null;
@@ -79,7 +87,7 @@ function createWindow(): BrowserWindow {
     BrowserWindow,
     state: windowState,
     preload: preloadPath,
-    indexHtml,
+    url: appUrl,
     isPackaged: app.isPackaged,
     saveState: (state) => {
       windowState = state;
@@ -123,6 +131,8 @@ async function start(): Promise<void> {
     await shell.openExternal(allowed);
   };
   installSecurity(app, session.defaultSession, { appUrl, caseInsensitivePaths, openExternal, log });
+  // Only the built renderer's own files, with the Content-Security-Policy on every answer.
+  protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererDir));
 
   const settings = createSettingsStore({ dir: dataDir });
   const loaded = await settings.load();

@@ -14,8 +14,9 @@ import {
   withContentSecurityPolicy,
   type GuardOptions,
 } from './security';
+import { APP_ENTRY_URL } from './app-protocol';
 
-const APP_URL = 'file:///opt/cid-desk/resources/app.asar/dist/renderer/index.html';
+const APP_URL = APP_ENTRY_URL;
 const VAMT = EXTERNAL_LINKS.proxyActivationVamt;
 
 describe('allowedExternalUrl', () => {
@@ -55,25 +56,40 @@ describe('allowedExternalUrl', () => {
 });
 
 describe('isAppUrl', () => {
-  it('matches our page by its file path only', () => {
+  it('matches our page by scheme, host and path only', () => {
+    expect(APP_URL).toBe('app://cid-desk/index.html');
     expect(isAppUrl(APP_URL, APP_URL)).toBe(true);
     expect(isAppUrl(`${APP_URL}#/history`, APP_URL)).toBe(true);
-    expect(isAppUrl(APP_URL.replace('index.html', 'x.html'), APP_URL)).toBe(false);
-    expect(
-      isAppUrl('https://opt/cid-desk/resources/app.asar/dist/renderer/index.html', APP_URL),
-    ).toBe(false);
-    expect(
-      isAppUrl('file://server/opt/cid-desk/resources/app.asar/dist/renderer/index.html', APP_URL),
-    ).toBe(false);
+    expect(isAppUrl(`${APP_URL}?a=1`, APP_URL)).toBe(true);
+    for (const other of [
+      'app://cid-desk/x.html',
+      'app://cid-desk/',
+      'app://evil.example/index.html',
+      'app://cid-desk:8080/index.html',
+      'app://user@cid-desk/index.html',
+      'https://cid-desk/index.html',
+      // The page as file:// loaded it before the app had a scheme of its own.
+      'file:///opt/cid-desk/resources/app.asar/dist/renderer/index.html',
+      'file:///index.html',
+      'not a url',
+    ]) {
+      expect(isAppUrl(other, APP_URL), other).toBe(false);
+    }
   });
 
-  it('treats percent-encoded and plain characters alike', () => {
+  it('treats percent-encoded and plain characters alike, and refuses broken escapes', () => {
+    expect(isAppUrl('app://cid-desk/%69ndex.html', APP_URL)).toBe(true);
     expect(isAppUrl('file:///C:/CID%20Desk/index.html', 'file:///C:/CID Desk/index.html')).toBe(
       true,
     );
     expect(isAppUrl('file:///C:/CID%ZZDesk/index.html', 'file:///C:/CID Desk/index.html')).toBe(
       false,
     );
+  });
+
+  it('ignores the case of the path only when asked to', () => {
+    expect(isAppUrl('app://cid-desk/INDEX.html', APP_URL, true)).toBe(true);
+    expect(isAppUrl('app://cid-desk/INDEX.html', APP_URL)).toBe(false);
   });
 });
 
@@ -254,10 +270,10 @@ describe('guardSession and installSecurity', () => {
     request(null, 'media', (ok) => answers.push(ok), { requestingUrl: APP_URL });
     expect(answers).toEqual([true, false]);
     const check = set.check as (c: unknown, p: string, o: string, d: unknown) => boolean;
-    expect(check(null, 'clipboard-sanitized-write', 'file:///', { requestingUrl: APP_URL })).toBe(
-      true,
-    );
-    expect(check(null, 'clipboard-read', 'file:///', { requestingUrl: APP_URL })).toBe(false);
+    expect(
+      check(null, 'clipboard-sanitized-write', 'app://cid-desk', { requestingUrl: APP_URL }),
+    ).toBe(true);
+    expect(check(null, 'clipboard-read', 'app://cid-desk', { requestingUrl: APP_URL })).toBe(false);
     expect((set.device as () => boolean)()).toBe(false);
   });
 

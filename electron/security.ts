@@ -25,28 +25,30 @@ export function allowedExternalUrl(raw: string): string | null {
   return ALLOWED_EXTERNAL.has(`${url.origin}${url.pathname}`) ? url.href : null;
 }
 
-function filePath(raw: string): string | null {
+/** What a URL names, for comparing pages: its scheme, host and decoded path; null if unreadable. */
+function pageOf(raw: string): string | null {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
     return null;
   }
-  if (url.protocol !== 'file:' || url.host !== '') return null;
+  if (url.username !== '' || url.password !== '' || url.port !== '') return null;
   try {
-    return decodeURIComponent(url.pathname);
+    return `${url.protocol}//${url.host}${decodeURIComponent(url.pathname)}`;
   } catch {
     return null;
   }
 }
 
 /**
- * Whether `url` is our own page: the same file as `appUrl`, whatever its #fragment or query.
- * On Windows and macOS the comparison ignores case, like their file systems.
+ * Whether `url` is our own page: the same scheme, host and path as `appUrl`
+ * (app://cid-desk/index.html in the app), whatever its #fragment or query. With
+ * `caseInsensitive` (Windows and macOS, whose file systems ignore case) the path may differ in case.
  */
 export function isAppUrl(url: string, appUrl: string, caseInsensitive = false): boolean {
-  const a = filePath(url);
-  const b = filePath(appUrl);
+  const a = pageOf(url);
+  const b = pageOf(appUrl);
   if (a === null || b === null) return false;
   return caseInsensitive ? a.toLowerCase() === b.toLowerCase() : a === b;
 }
@@ -124,7 +126,7 @@ export function withContentSecurityPolicy(
 }
 
 export interface GuardOptions {
-  /** The file URL of dist/renderer/index.html. */
+  /** The window's page: APP_ENTRY_URL (electron/app-protocol.ts). */
   appUrl: string;
   caseInsensitivePaths: boolean;
   /** Opens an already allow-listed https URL in the user's browser (shell.openExternal). */

@@ -1,10 +1,10 @@
 import type { BrowserWindowConstructorOptions } from 'electron';
 import { describe, expect, it } from 'vitest';
+import { APP_ENTRY_URL } from './app-protocol';
 import { focusWindow, openMainWindow, type BrowserWindowClass } from './window';
 import type { WindowState } from './window-state';
 
 const PRELOAD = '/app/dist/electron/preload.cjs';
-const INDEX = '/app/dist/renderer/index.html';
 
 /** A stand-in for BrowserWindow that records what is done to it. */
 function fakeWindowClass() {
@@ -29,8 +29,8 @@ function fakeWindowClass() {
     emit(event: string) {
       this.handlers.get(event)?.();
     }
-    loadFile(file: string) {
-      this.calls.push(`loadFile ${file}`);
+    loadURL(url: string) {
+      this.calls.push(`loadURL ${url}`);
       return this.loadResult;
     }
     maximize() {
@@ -62,7 +62,7 @@ function open(
     BrowserWindow: fake.BrowserWindow,
     state,
     preload: PRELOAD,
-    indexHtml: INDEX,
+    url: APP_ENTRY_URL,
     isPackaged: overrides.isPackaged ?? true,
     saveState: overrides.saveState ?? ((s) => saved.push(s)),
     onLoadFailed: (e) => failures.push(e),
@@ -109,9 +109,9 @@ describe('openMainWindow', () => {
   it('loads our page hidden and shows it once it is ready', () => {
     const { window } = open({ width: 920, height: 720, maximized: false });
     expect(window.options.show).toBe(false);
-    expect(window.calls).toEqual([`loadFile ${INDEX}`]);
+    expect(window.calls).toEqual([`loadURL ${APP_ENTRY_URL}`]);
     window.emit('ready-to-show');
-    expect(window.calls).toEqual([`loadFile ${INDEX}`, 'show']);
+    expect(window.calls).toEqual([`loadURL ${APP_ENTRY_URL}`, 'show']);
   });
 
   it('maximises before showing when it was maximised last time', () => {
@@ -144,7 +144,7 @@ describe('openMainWindow', () => {
     const fake = fakeWindowClass();
     const failures: Error[] = [];
     const Failing = class extends (fake.BrowserWindow as unknown as new (o: object) => object) {
-      loadFile() {
+      loadURL() {
         return Promise.reject(new Error('ERR_FILE_NOT_FOUND (-6)'));
       }
     } as unknown as BrowserWindowClass;
@@ -152,7 +152,7 @@ describe('openMainWindow', () => {
       BrowserWindow: Failing,
       state: { width: 920, height: 720, maximized: false },
       preload: PRELOAD,
-      indexHtml: INDEX,
+      url: APP_ENTRY_URL,
       isPackaged: true,
       saveState: () => undefined,
       onLoadFailed: (e) => failures.push(e),

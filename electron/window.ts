@@ -11,8 +11,8 @@ export interface OpenMainWindowDeps {
   state: WindowState;
   /** Absolute path of dist/electron/preload.cjs. */
   preload: string;
-  /** Absolute path of dist/renderer/index.html. */
-  indexHtml: string;
+  /** The page to load: APP_ENTRY_URL, served by the app:// handler (electron/app-protocol.ts). */
+  url: string;
   /** Developer tools are for unpackaged builds only. */
   isPackaged: boolean;
   /** Called as the window closes, with the bounds to remember. */
@@ -63,7 +63,7 @@ export function openMainWindow(deps: OpenMainWindowDeps): BrowserWindow {
       deps.log?.('Could not remember the window size.', error);
     }
   });
-  window.loadFile(deps.indexHtml).catch((error: unknown) => {
+  window.loadURL(deps.url).catch((error: unknown) => {
     deps.onLoadFailed(error instanceof Error ? error : new Error(String(error)));
   });
   return window;

@@ -75,11 +75,11 @@ describe('History view', () => {
       source: 'simulator',
     });
     const demoCount = remainingEntry({
-      id: 'r1d2e3f4-0000-4000-8000-000000000006',
+      id: 'a1d2e3f4-0000-4000-8000-000000000006',
       source: 'simulator',
     });
     const realCount = remainingEntry({
-      id: 'r1d2e3f4-0000-4000-8000-000000000007',
+      id: 'a1d2e3f4-0000-4000-8000-000000000007',
       source: 'service',
     });
     await openHistory({

@@ -6,7 +6,7 @@ import type { CidOutcome, CidSuccess, Failure } from '../shared/activation';
 import type { BatchProgress } from '../shared/batch';
 import { chunk } from '../shared/digits';
 import type { CidDeskError } from '../shared/errors';
-import type { CidRecord, ErrorRecord, HistoryEntry, RemainingRecord } from '../shared/history';
+import type { HistoryEntry } from '../shared/history';
 import type { AppCommand, AppInfo, CidDeskApi } from '../shared/ipc';
 import { DEFAULT_SETTINGS, type Settings } from '../shared/settings';
 import type { ClipboardWriter } from './api';
@@ -68,51 +68,7 @@ export function deferred<T>(): { promise: Promise<T>; resolve(value: T): void } 
   return { promise, resolve };
 }
 
-/** A CID entry of the history; `extra` replaces any field. */
-export function cidEntry(extra: Partial<CidRecord> = {}): CidRecord {
-  return {
-    v: 1,
-    id: 'c1d2e3f4-0000-4000-8000-000000000001',
-    at: '2025-03-14T09:26:53.000Z',
-    type: 'cid',
-    iid: IID63,
-    pid: '00000-00138-207-109016-00-1033-26100.0000-0922026',
-    cid: CID,
-    source: 'service',
-    ...extra,
-  };
-}
-
-/** An error entry of the history. */
-export function errorEntry(extra: Partial<ErrorRecord> = {}): ErrorRecord {
-  return {
-    v: 1,
-    id: 'e1d2e3f4-0000-4000-8000-000000000002',
-    at: '2025-03-13T16:05:00.000Z',
-    type: 'error',
-    iid: IID54,
-    pid: '00000-00138-207-109016-00-1033-26100.0000-0922026',
-    error: {
-      kind: 'service',
-      code: '0x67',
-      message: 'The product key has been blocked by Microsoft.',
-    },
-    ...extra,
-  };
-}
-
-/** A remaining-activations entry of the history. */
-export function remainingEntry(extra: Partial<RemainingRecord> = {}): RemainingRecord {
-  return {
-    v: 1,
-    id: 'r1d2e3f4-0000-4000-8000-000000000003',
-    at: '2025-03-12T08:00:00.000Z',
-    type: 'remaining',
-    pid: '55041-00172-033-600075-03-1033-7601.0000-1412012',
-    remaining: 5,
-    ...extra,
-  };
-}
+export { cidEntry, errorEntry, remainingEntry } from '../shared/test-fixtures/history-entries';
 
 /** A listHistory answer that filters and pages `entries` (newest first) as main does, roughly. */
 export function historyOf(entries: HistoryEntry[]): CidDeskApi['listHistory'] {

@@ -1,6 +1,7 @@
 import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { HistoryEntry } from '../shared/history';
+import { HISTORY_QUERY_MAX } from '../shared/ipc';
 import { formatWhenShort } from './format';
 import {
   CID,
@@ -158,6 +159,36 @@ describe('History view', () => {
     expect(left[0]).toHaveTextContent('0x67');
     expect(screen.getByText('3 entries')).toBeVisible();
     expect(within(left[0]!).getByRole('button', { name: /^Delete/ })).toHaveFocus();
+  });
+
+  it('does not warn of an activation when deleting a demo Confirmation ID', async () => {
+    const demo = cidEntry({ source: 'simulator' });
+    const { user } = await openHistory({ api: { listHistory: historyOf([demo]) } });
+    const [row] = await rows(1);
+    await user.click(
+      within(row!).getByRole('button', { name: `Delete the entry of ${when(demo.at)}` }),
+    );
+    const dialog = screen.getByRole('dialog', { name: 'Delete this entry?' });
+    expect(dialog).toHaveTextContent(
+      'It is a demo Confirmation ID, made up by the built-in simulator.',
+    );
+    expect(dialog).not.toHaveTextContent('another activation');
+  });
+
+  it('takes no more search text than main accepts, so a long paste still searches', async () => {
+    const { user, api } = await openHistory({ api: { listHistory: historyOf(ENTRIES) } });
+    await rows(4);
+    const box = screen.getByRole('searchbox', { name: 'Search the history' });
+    await user.click(box);
+    await user.paste(`Re: activation of ${IID63} `.repeat(10));
+    expect((box as HTMLInputElement).value).toHaveLength(HISTORY_QUERY_MAX);
+    await waitFor(() =>
+      expect(api.listHistory).toHaveBeenLastCalledWith(
+        expect.objectContaining({ query: (box as HTMLInputElement).value.trim() }),
+      ),
+    );
+    const last = vi.mocked(api.listHistory).mock.lastCall![0];
+    expect(last.query.length).toBeLessThanOrEqual(HISTORY_QUERY_MAX);
   });
 
   it('says so when an entry cannot be deleted, and keeps it', async () => {

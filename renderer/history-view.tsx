@@ -5,6 +5,7 @@
 import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import type { CidDeskError } from '../shared/errors';
 import type { HistoryEntry } from '../shared/history';
+import { HISTORY_QUERY_MAX } from '../shared/ipc';
 import { noAnswerError, RETRY_ADVICE, useEnvironment } from './api';
 import { SavedMessage, useCsvExport } from './csv-export';
 import { ConfirmDialog } from './confirm-dialog';
@@ -264,8 +265,8 @@ export function HistoryView({ active, version, announce }: HistoryViewProps) {
               History
             </h1>
             <p className="lead">
-              Confirmation IDs obtained on this computer, newest first. An Installation ID listed
-              here is answered from the history, at no cost.
+              Confirmation IDs obtained on this computer, newest first. An Installation ID with a
+              Confirmation ID here (not a demo one) is answered from the history, at no cost.
             </p>
           </div>
           <button
@@ -297,6 +298,7 @@ export function HistoryView({ active, version, announce }: HistoryViewProps) {
                   csv.forget();
                 }}
                 aria-describedby={countId}
+                maxLength={HISTORY_QUERY_MAX}
                 autoComplete="off"
                 spellCheck={false}
               />
@@ -472,10 +474,14 @@ export function HistoryView({ active, version, announce }: HistoryViewProps) {
                 {formatWhen(pendingDelete.at)} for this Installation ID:
               </p>
               <p className="mono confirm-subject">{groupedIid(pendingDelete.iid)}</p>
-              <p>
-                <strong>Asking for it again would use another activation</strong> of the product
-                key. Copy the Confirmation ID first if you may still need it.
-              </p>
+              {pendingDelete.source === 'simulator' ? (
+                <p>It is a demo Confirmation ID, made up by the built-in simulator.</p>
+              ) : (
+                <p>
+                  <strong>Asking for it again would use another activation</strong> of the product
+                  key. Copy the Confirmation ID first if you may still need it.
+                </p>
+              )}
             </>
           ) : (
             <p>

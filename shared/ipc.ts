@@ -195,6 +195,9 @@ function all<T>(parts: Result<unknown, string>[], value: () => T): Result<T, str
 }
 
 /** One checker per request channel; main refuses a message whose checker fails. */
+/** The longest history search main takes; the window's search box holds no more. */
+export const HISTORY_QUERY_MAX = 200;
+
 export const ARG_CHECKS: { [C in RequestChannel]: Check<RequestArgs<C>> } = {
   'activation:get-cid': object(['requestId', 'iid', 'force'], (o) =>
     all(
@@ -240,7 +243,7 @@ export const ARG_CHECKS: { [C in RequestChannel]: Check<RequestArgs<C>> } = {
   'history:list': object(['query', 'limit', 'offset'], (o) =>
     all(
       [
-        text(o.query, 'query', 200),
+        text(o.query, 'query', HISTORY_QUERY_MAX),
         wholeNumber(o.limit, 'limit', 1, 1000),
         wholeNumber(o.offset, 'offset', 0, 10_000_000),
       ],
@@ -251,7 +254,7 @@ export const ARG_CHECKS: { [C in RequestChannel]: Check<RequestArgs<C>> } = {
     all([identifier(o.id, 'id')], () => ({ id: o.id as string })),
   ),
   'history:export': object(['query'], (o) =>
-    all([text(o.query, 'query', 200)], () => ({ query: o.query as string })),
+    all([text(o.query, 'query', HISTORY_QUERY_MAX)], () => ({ query: o.query as string })),
   ),
   'batch:open-file': object([], () => ok({})),
   'batch:run': object(['batchId', 'iids', 'force'], (o) =>

@@ -32,6 +32,17 @@ type BatchHandlers = Pick<
   'batch:open-file' | 'batch:run' | 'batch:cancel' | 'batch:export'
 >;
 
+/** The batch handlers, and what main needs when the window closes or the app quits. */
+export interface BatchHandlerSet {
+  handlers: BatchHandlers;
+  /**
+   * Cancels every running batch, as 'batch:cancel' does one: rows not yet sent are never sent,
+   * and requests already sent are still awaited and recorded by the service. Returns how many
+   * batches were running.
+   */
+  cancelAll(): number;
+}
+
 function failure(
   message: string,
   advice: string,
@@ -40,7 +51,20 @@ function failure(
   return { ok: false, error: makeError(kind, message, advice) };
 }
 
-/** Reads at most MAX_BATCH_FILE_BYTES of a text file as UTF-8, refusing larger ones. */
+/**
+ * The text of a list of IIDs. Windows PowerShell 5.1 (`>`, Out-File) and Notepad's "Unicode" save
+ * UTF-16 with a byte order mark, little-endian (FF FE) or big-endian (FE FF); everything else is
+ * read as UTF-8, without its byte order mark (EF BB BF) if it has one.
+ */
+export function decodeTextFile(bytes: Uint8Array): string {
+  // Each decoder drops its own byte order mark at the start, and only there.
+  const [first, second] = bytes;
+  if (first === 0xff && second === 0xfe) return new TextDecoder('utf-16le').decode(bytes);
+  if (first === 0xfe && second === 0xff) return new TextDecoder('utf-16be').decode(bytes);
+  return new TextDecoder('utf-8').decode(bytes);
+}
+
+/** Reads at most MAX_BATCH_FILE_BYTES of a text file (UTF-8 or UTF-16), refusing larger ones. */
 async function readTextFile(file: string): Promise<{ ok: true; text: string } | Failure> {
   let handle;
   try {
@@ -53,7 +77,9 @@ async function readTextFile(file: string): Promise<{ ok: true; text: string } | 
         'invalid-input',
       );
     }
-    const text = await handle.readFile('utf8');
+    // Decoded first: UTF-16 text is full of zero bytes, but a NUL character in the decoded text
+    // means the file is not text.
+    const text = decodeTextFile(await handle.readFile());
     if (text.includes('\u0000')) {
       return failure(
         `${path.basename(file)} is not a text file.`,
@@ -73,12 +99,12 @@ async function readTextFile(file: string): Promise<{ ok: true; text: string } | 
 }
 
 /** Batch mode for the window: open a file of IIDs, run them a few at a time, cancel, export. */
-export function createBatchHandlers(deps: BatchHandlerDeps): BatchHandlers {
+export function createBatchHandlers(deps: BatchHandlerDeps): BatchHandlerSet {
   const running = new Map<string, AbortController>();
   const results = new Map<string, BatchResult>();
   const now = deps.now ?? (() => new Date());
 
-  return {
+  const handlers: BatchHandlers = {
     'batch:open-file': async () => {
       const file = await deps.chooseOpenPath();
       if (file === null) return { ok: true, file: null };
@@ -136,6 +162,15 @@ export function createBatchHandlers(deps: BatchHandlerDeps): BatchHandlers {
       if (file === null) return { ok: true, path: null };
       const written = await writeCsvFile(file, batchRowsToCsv(result));
       return written.ok ? { ok: true, path: file } : { ok: false, error: written.error };
+    },
+  };
+
+  return {
+    handlers,
+    cancelAll() {
+      const count = running.size;
+      for (const controller of running.values()) controller.abort();
+      return count;
     },
   };
 }

@@ -285,3 +285,17 @@ describe('app', () => {
     expect(opened).toEqual([EXTERNAL_LINKS.slmgr]);
   });
 });
+
+describe('cancelBatches', () => {
+  it('cancels the batches started through the handlers: rows not yet sent are not sent', async () => {
+    const { handlers, cancelBatches, cidCalls } = setup({ concurrency: 1 });
+    const other = '164250138502125733434071212457470221520147306331';
+    const batch = handlers['batch:run']({ batchId: 'b-1', iids: [IID, other], force: false });
+    await settle();
+    expect(cidCalls.map((call) => call.iid)).toEqual([IID]);
+    expect(cancelBatches()).toBe(1);
+    expect(await batch).toMatchObject({ ok: true, summary: { total: 2, cancelled: 1 } });
+    expect(cidCalls).toHaveLength(1);
+    expect(cancelBatches()).toBe(0);
+  });
+});

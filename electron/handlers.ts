@@ -27,6 +27,11 @@ export interface HandlerSet {
   handlers: Handlers;
   /** requestIds of the activation requests still running. */
   running(): string[];
+  /**
+   * Cancels every running batch (when the window closes or the app quits): rows not yet sent are
+   * never sent; requests already sent are still awaited and recorded. Returns how many there were.
+   */
+  cancelBatches(): number;
 }
 
 function duplicateRequest(requestId: string): Failure {
@@ -62,6 +67,7 @@ export function createHandlers(deps: HandlerDeps): HandlerSet {
   // One controller per running request, so 'activation:cancel' aborts exactly that request
   // and a second message with the same requestId can never send a second request.
   const inFlight = new Map<string, AbortController>();
+  const batch = createBatchHandlers(deps);
 
   async function track<T extends CidOutcome | RemainingOutcome>(
     requestId: string,
@@ -125,8 +131,8 @@ export function createHandlers(deps: HandlerDeps): HandlerSet {
     },
     'app:notices': () => deps.notices(),
     ...createHistoryHandlers(deps),
-    ...createBatchHandlers(deps),
+    ...batch.handlers,
   };
 
-  return { handlers, running: () => [...inFlight.keys()] };
+  return { handlers, running: () => [...inFlight.keys()], cancelBatches: batch.cancelAll };
 }

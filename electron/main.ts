@@ -20,6 +20,7 @@ import { APP_NAME, resolveDataDir } from './data-dir';
 import { createHandlers } from './handlers';
 import { isTrustedSender, registerOnIpcMain, send } from './ipc-main';
 import { menuTemplate } from './menu';
+import { createQuitGuard, quitAnywayPrompt } from './quit-guard';
 import { allowedExternalUrl, installSecurity } from './security';
 import { createSettingsStore } from './settings-store';
 import { startSimulator } from './simulator';
@@ -54,6 +55,13 @@ const caseInsensitivePaths = process.platform === 'win32' || process.platform ==
 
 let mainWindow: BrowserWindow | null = null;
 let windowState: WindowState = { ...DEFAULT_WINDOW_STATE };
+/**
+ * Settles when start() has finished. Windows are only made after it (second-instance, activate
+ * and menu commands wait for it), so one arriving during start-up cannot make a second window.
+ */
+let started: Promise<void> | undefined;
+/** Cancels every running batch; set once the handlers exist. */
+let cancelBatches: () => number = () => 0;
 /** The WebContents of the windows main created: the only ones whose messages are answered. */
 const ownWebContents = new Set<number>();
 
@@ -68,6 +76,26 @@ const services = createAppServices({
   fetch: chromiumFetch,
   endpoint: resolveEndpoint(process.env.CID_DESK_ENDPOINT),
   startSimulator: () => startSimulator(),
+});
+
+/** Decides when quitting may go on: never while an answer that may carry a CID is on its way. */
+const quitGuard = createQuitGuard({
+  pending: services.pending,
+  idle: services.idle,
+  quit: () => app.quit(),
+  stopSending: () => {
+    const cancelled = cancelBatches();
+    if (cancelled > 0) log(`Cancelled ${cancelled} running batch(es) before quitting.`);
+  },
+  confirmQuitAnyway: async (pendingCount) => {
+    const prompt = quitAnywayPrompt(pendingCount);
+    const options = { ...prompt, type: 'warning' as const, title: APP_NAME, noLink: true };
+    const { response } = mainWindow
+      ? await dialog.showMessageBox(mainWindow, options)
+      : await dialog.showMessageBox(options);
+    return prompt.buttons[response] === 'Quit anyway';
+  },
+  log,
 });
 
 function appInfo(): AppInfo {
@@ -107,20 +135,42 @@ function createWindow(): BrowserWindow {
   ownWebContents.add(id);
   window.on('closed', () => {
     ownWebContents.delete(id);
-    if (mainWindow === window) mainWindow = null;
+    if (mainWindow !== window) return;
+    mainWindow = null;
+    // Nobody is left to watch a batch: rows not yet sent are not sent (those sent are recorded).
+    const cancelled = cancelBatches();
+    if (cancelled > 0) log(`Cancelled ${cancelled} running batch(es) as the window closed.`);
   });
+  // A window made while a quit waits for answers means the user is back: the quit is called off.
+  quitGuard.windowOpened();
   return window;
 }
 
-function command(name: AppCommand): void {
+/** The main window, made if there is none; only after start-up (see `started`). */
+function ensureWindow(): BrowserWindow {
   mainWindow ??= createWindow();
-  const target = mainWindow;
-  focusWindow(target);
-  if (target.webContents.isLoading()) {
-    target.webContents.once('did-finish-load', () => send(target.webContents, 'app:command', name));
-  } else {
-    send(target.webContents, 'app:command', name);
-  }
+  return mainWindow;
+}
+
+/** Runs `run` once start-up has finished; never when it failed, as the app is then quitting. */
+function whenStarted(run: () => void): void {
+  void started
+    ?.then(run, () => undefined)
+    .catch((error: unknown) => log('The window could not be opened or shown.', error));
+}
+
+function command(name: AppCommand): void {
+  whenStarted(() => {
+    const target = ensureWindow();
+    focusWindow(target);
+    if (target.webContents.isLoading()) {
+      target.webContents.once('did-finish-load', () =>
+        send(target.webContents, 'app:command', name),
+      );
+    } else {
+      send(target.webContents, 'app:command', name);
+    }
+  });
 }
 
 async function start(): Promise<void> {
@@ -137,7 +187,7 @@ async function start(): Promise<void> {
   const settings = createSettingsStore({ dir: dataDir });
   const loaded = await settings.load();
   const csvFilter = [{ name: 'CSV', extensions: ['csv'] }];
-  const { handlers } = createHandlers({
+  const { handlers, cancelBatches: cancelAll } = createHandlers({
     settings,
     getService: services.serviceFor,
     history: services.history,
@@ -166,6 +216,7 @@ async function start(): Promise<void> {
     },
     log,
   });
+  cancelBatches = cancelAll;
   registerOnIpcMain(
     electron,
     handlers,
@@ -200,12 +251,7 @@ async function start(): Promise<void> {
     dataDir,
     [primary, ...others].map((d) => d.workArea),
   );
-  mainWindow = createWindow();
-
-  app.on('activate', () => {
-    // macOS: clicking the dock icon with no window open makes a new one.
-    if (mainWindow === null) mainWindow = createWindow();
-  });
+  ensureWindow();
 }
 
 if (!app.requestSingleInstanceLock()) {
@@ -213,32 +259,27 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   app.on('second-instance', () => {
-    if (!app.isReady()) return;
-    mainWindow ??= createWindow();
-    focusWindow(mainWindow);
+    whenStarted(() => focusWindow(ensureWindow()));
+  });
+  app.on('activate', () => {
+    // macOS: clicking the dock icon with no window open makes a new one.
+    whenStarted(() => void ensureWindow());
   });
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
-  let answersAwaited = false;
   app.on('before-quit', (event) => {
-    // A request already sent may bring a CID that cost an activation: quitting waits for its
-    // answer (at most the timeout) so that the CID is recorded, not lost.
-    if (answersAwaited || services.pending() === 0) return;
-    event.preventDefault();
-    answersAwaited = true;
-    log('Waiting for answers already on their way before quitting.');
-    void services.idle().finally(() => app.quit());
+    // A request already sent may bring a CID that cost an activation: electron/quit-guard.ts
+    // holds the quit until every answer is recorded, unless the user insists.
+    if (!quitGuard.beforeQuit()) event.preventDefault();
   });
   app.on('will-quit', () => {
     void services.close();
   });
-  app
-    .whenReady()
-    .then(start)
-    .catch((error: unknown) => {
-      log('Start-up failed.', error);
-      dialog.showErrorBox(`${APP_NAME} could not start`, String(error));
-      app.quit();
-    });
+  started = app.whenReady().then(start);
+  started.catch((error: unknown) => {
+    log('Start-up failed.', error);
+    dialog.showErrorBox(`${APP_NAME} could not start`, String(error));
+    app.quit();
+  });
 }

@@ -22,7 +22,11 @@ function tempNameFor(file: string): string {
   );
 }
 
-/** Reads and parses a JSON file; a missing file and a damaged one are told apart, never thrown. */
+/**
+ * Reads and parses a JSON file; a missing file and a damaged one (not JSON, too long, a folder)
+ * are told apart, never thrown. A file that cannot be read (EACCES, EPERM, EBUSY...) throws: it
+ * may be fine, so the caller decides, and must not treat it as damaged.
+ */
 export async function readJsonFile(file: string): Promise<JsonRead> {
   let text: string;
   try {

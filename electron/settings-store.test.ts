@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -136,6 +136,50 @@ describe('createSettingsStore', () => {
       demoMode: true,
     });
   });
+
+  it('moves a folder in the place of the file aside, with what it holds, and starts', async () => {
+    await mkdir(file);
+    await writeFile(path.join(file, 'note.txt'), 'kept');
+    const loaded = await store().load();
+    expect(loaded).toEqual({
+      settings: DEFAULT_SETTINGS,
+      notice: `Your settings file could not be read (it is not a regular file), so CID Desk started with the default settings. The old file was kept as ${path.join(dir, ASIDE)}. Check your settings in Settings.`,
+    });
+    expect(await readFile(path.join(dir, ASIDE, 'note.txt'), 'utf8')).toBe('kept');
+  });
+
+  // Windows makes symbolic links for administrators only, and reports a file used as a folder
+  // as missing.
+  it.skipIf(process.platform === 'win32')(
+    'starts with the defaults and leaves the file alone when it cannot be read at all',
+    async () => {
+      // A link to itself: reading it fails (ELOOP) as a denied or locked file would, even for root.
+      await symlink(file, file);
+      const s = store();
+      const loaded = await s.load();
+      expect(loaded.settings).toEqual(DEFAULT_SETTINGS);
+      expect(loaded.notice).toMatch(/^Your settings file could not be read \(ELOOP: /);
+      expect(loaded.notice).toMatch(
+        /\), so CID Desk started with the default settings\. The file was left as it is: check that you may read .* and that no other program holds it open, then restart CID Desk\.$/,
+      );
+      expect(loaded.notice).toContain(`check that you may read ${file} and`);
+      expect(await s.get()).toEqual(DEFAULT_SETTINGS);
+      expect((await lstat(file)).isSymbolicLink()).toBe(true);
+      expect(await readdir(dir)).toEqual(['settings.json']);
+    },
+  );
+
+  it.skipIf(process.platform === 'win32')(
+    'starts with the defaults when the data folder is in fact a file',
+    async () => {
+      const blocked = path.join(dir, 'not-a-folder');
+      await writeFile(blocked, 'x');
+      const loaded = await createSettingsStore({ dir: blocked, now: () => NOW }).load();
+      expect(loaded.settings).toEqual(DEFAULT_SETTINGS);
+      expect(loaded.notice).toMatch(/^Your settings file could not be read \(ENOTDIR: /);
+      expect(await readFile(blocked, 'utf8')).toBe('x');
+    },
+  );
 
   it('throws a storage error the window can show when the file cannot be written', async () => {
     await mkdir(path.join(file, 'blocker'), { recursive: true });

@@ -4,7 +4,7 @@ import type { SaveSettingsResult } from '../shared/ipc';
 import { parsePid } from '../shared/pid';
 import { checkSettings, DEFAULT_SETTINGS, type Settings } from '../shared/settings';
 import { ShowableError } from './ipc-main';
-import { moveAside, readJsonFile, writeJsonAtomic } from './json-file';
+import { moveAside, readJsonFile, writeJsonAtomic, type JsonRead } from './json-file';
 
 export const SETTINGS_FILE = 'settings.json';
 
@@ -17,7 +17,10 @@ export interface SettingsLoad {
 export interface SettingsStore {
   /** Where the settings live. */
   readonly file: string;
-  /** Reads the file (again); a damaged file is moved aside and defaults take its place. */
+  /**
+   * Reads the file (again); a damaged file is moved aside and defaults take its place, and a file
+   * that cannot be read at all is left as it is while the defaults are used. Never rejects.
+   */
   load(): Promise<SettingsLoad>;
   /** The current settings, loading them on first use. */
   get(): Promise<Settings>;
@@ -95,11 +98,22 @@ export function createSettingsStore(options: { dir: string; now?: () => Date }):
   }
 
   async function load(): Promise<SettingsLoad> {
-    const read = await readJsonFile(file);
     let settings: Settings = { ...DEFAULT_SETTINGS };
     let notice: string | null = null;
     const unreadable = (reason: string) =>
       `Your settings file could not be read (${reason}), so CID Desk started with the default settings`;
+    let read: JsonRead;
+    try {
+      read = await readJsonFile(file);
+    } catch (error) {
+      // Access denied, locked by another program, or otherwise out of reach: the file itself may
+      // be fine, so it is neither moved aside nor replaced, and the app still starts.
+      current = settings;
+      return {
+        settings: { ...settings },
+        notice: `${unreadable((error as Error).message)}. The file was left as it is: check that you may read ${file} and that no other program holds it open, then restart CID Desk.`,
+      };
+    }
     if (read.kind === 'damaged') {
       notice = await setAside(unreadable(read.reason), settings);
     } else if (read.kind === 'ok') {

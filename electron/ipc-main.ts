@@ -32,11 +32,17 @@ export interface SenderInfo {
 }
 
 export interface TrustPolicy {
-  /** The file URL of our page, dist/renderer/index.html. */
+  /**
+   * The URL of our page: app://cid-desk/index.html (APP_ENTRY_URL in electron/app-protocol.ts),
+   * which the app:// handler serves from dist/renderer/index.html.
+   */
   appUrl: string;
   /** Whether a WebContents belongs to a window main created. */
   isOwnWebContents(id: number): boolean;
-  /** Windows and macOS file systems ignore case, so file URLs may differ in case only. */
+  /**
+   * True on Windows and macOS: the app:// handler reads the page from a disk that ignores case
+   * there, so a URL that differs from appUrl in case only loads the same page.
+   */
   caseInsensitivePaths?: boolean;
 }
 

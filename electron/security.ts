@@ -44,7 +44,9 @@ function pageOf(raw: string): string | null {
 /**
  * Whether `url` is our own page: the same scheme, host and path as `appUrl`
  * (app://cid-desk/index.html in the app), whatever its #fragment or query. With
- * `caseInsensitive` (Windows and macOS, whose file systems ignore case) the path may differ in case.
+ * `caseInsensitive` (Windows and macOS) the path may differ in case: the app:// handler
+ * (electron/app-protocol.ts) reads the page from the disk, which ignores case there, so
+ * app://cid-desk/INDEX.HTML loads the very same page and must be recognised as ours.
  */
 export function isAppUrl(url: string, appUrl: string, caseInsensitive = false): boolean {
   const a = pageOf(url);

@@ -11,11 +11,15 @@ import {
   type HistoryAccess,
 } from './activation-service';
 import { lazyHistory } from './history-access';
-import { HISTORY_FILE_NAME, type HistoryStore } from './history-store';
+import { acquireLock } from './history-lock';
+import { HISTORY_FILE_NAME, historyPairKey, type HistoryStore } from './history-store';
 import { startSimulator, type Simulator } from './simulator';
 
 let simulator: Simulator;
 let dir: string;
+
+/** A user's own Extended PID, as set in the app's Settings. */
+const OWN_PID = '55041-00172-033-600075-03-1033-7601.0000-1412012';
 
 beforeEach(async () => {
   simulator = await startSimulator();
@@ -123,10 +127,9 @@ describe('activation service with history', () => {
   });
 
   it('answers an IID known under another Extended PID from the history too', async () => {
-    const ownPid = '55041-00172-033-600075-03-1033-7601.0000-1412012';
-    await service().getCid({ iid: SAMPLE_SUCCESS.iid, pid: ownPid });
+    await service().getCid({ iid: SAMPLE_SUCCESS.iid, pid: OWN_PID });
     const withDefault = await service().getCid({ iid: SAMPLE_SUCCESS.iid });
-    expect(withDefault).toMatchObject({ ok: true, fromHistory: true, pid: ownPid });
+    expect(withDefault).toMatchObject({ ok: true, fromHistory: true, pid: OWN_PID });
     expect(simulator.requestCount).toBe(1);
   });
 
@@ -150,6 +153,52 @@ describe('activation service with history', () => {
     ]);
     expect(simulator.requestCount).toBe(1);
     expect([a, b].map((o) => o.ok && o.fromHistory).sort()).toEqual([false, true]);
+  });
+
+  it('lets the app and the command line, asking with different Extended PIDs, reach the service once', async () => {
+    simulator.setScenario({ iid: SAMPLE_SUCCESS.iid }, { kind: 'slow', delayMs: 300 });
+    // The app sends the PID from Settings, `cid-desk get` the default one.
+    const [app, cli] = await Promise.all([
+      service().getCid({ iid: SAMPLE_SUCCESS.iid, pid: OWN_PID }),
+      service().getCid({ iid: SAMPLE_SUCCESS.iid }),
+    ]);
+    expect(simulator.requestCount).toBe(1);
+    const [sent, answered] = app.ok && !app.fromHistory ? [app, cli] : [cli, app];
+    expect(sent).toMatchObject({ ok: true, fromHistory: false, cid: SAMPLE_SUCCESS.cid });
+    // The second is answered from the history, with the PID the CID was obtained with.
+    expect(answered).toMatchObject({
+      ok: true,
+      fromHistory: true,
+      cid: SAMPLE_SUCCESS.cid,
+      pid: sent.ok ? sent.pid : '',
+    });
+    const cids = (await historyLines()).filter((line) => line.type === 'cid');
+    expect(cids).toHaveLength(1);
+  });
+
+  it('merges concurrent requests for one IID in one process whatever their Extended PID', async () => {
+    simulator.setScenario({ iid: SAMPLE_SUCCESS.iid }, { kind: 'slow', delayMs: 300 });
+    const shared = service();
+    const outcomes = await Promise.all([
+      shared.getCid({ iid: SAMPLE_SUCCESS.iid, pid: OWN_PID }),
+      shared.getCid({ iid: SAMPLE_SUCCESS.iid }),
+    ]);
+    expect(simulator.requestCount).toBe(1);
+    expect(simulator.requests[0]).toMatchObject({ pid: OWN_PID });
+    for (const outcome of outcomes) {
+      expect(outcome).toMatchObject({ ok: true, cid: SAMPLE_SUCCESS.cid, pid: OWN_PID });
+    }
+  });
+
+  it('waits for an older version that locks the IID with its Extended PID only', async () => {
+    const older = await acquireLock(dir, historyPairKey(SAMPLE_SUCCESS.iid, DEFAULT_PID));
+    if (!older.ok) throw new Error(older.error.message);
+    const asking = service().getCid({ iid: SAMPLE_SUCCESS.iid });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(simulator.requestCount).toBe(0);
+    await older.value.release();
+    expect(await asking).toMatchObject({ ok: true, fromHistory: false });
+    expect(simulator.requestCount).toBe(1);
   });
 
   it('records errors too, and does not answer from them', async () => {
@@ -256,6 +305,29 @@ describe('cancelling', () => {
     expect(simulator.requestCount).toBe(1);
   });
 
+  it('by every caller does not cancel the next caller for the IID', async () => {
+    simulator.setScenario({ iid: SAMPLE_SUCCESS.iid }, { kind: 'slow', delayMs: 400 });
+    // Another user of the folder holds the IID, so this service's request waits for the lock.
+    const first = service().getCid({ iid: SAMPLE_SUCCESS.iid });
+    await expect.poll(() => simulator.requestCount).toBe(1);
+    const shared = service();
+    const controller = new AbortController();
+    const leaving = shared.getCid({ iid: SAMPLE_SUCCESS.iid, signal: controller.signal });
+    controller.abort();
+    // Asked again at once, while the cancelled request is still winding down.
+    const next = shared.getCid({ iid: SAMPLE_SUCCESS.iid });
+    expect(await leaving).toMatchObject({
+      ok: false,
+      error: { cause: 'cancelled', mayHaveReachedService: false },
+    });
+    // The request winding down ends within moments, and must not take the new one's place with it.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(shared.pending()).toBe(1);
+    expect(await next).toMatchObject({ ok: true, fromHistory: true, cid: SAMPLE_SUCCESS.cid });
+    expect(await first).toMatchObject({ ok: true, fromHistory: false });
+    expect(simulator.requestCount).toBe(1);
+  });
+
   it('by one of two callers of the same request leaves the other its answer', async () => {
     simulator.setScenario({ iid: SAMPLE_SUCCESS.iid }, { kind: 'slow', delayMs: 300 });
     const shared = service();
@@ -269,6 +341,75 @@ describe('cancelling', () => {
     expect(await leaving).toMatchObject({ ok: false, error: { cause: 'cancelled' } });
     expect(await staying).toMatchObject({ ok: true, cid: SAMPLE_SUCCESS.cid, fromHistory: false });
     expect(simulator.requestCount).toBe(1);
+  });
+});
+
+describe('a request that fails with an exception', () => {
+  it('before sending answers every caller that nothing was sent', async () => {
+    const broken: HistoryAccess = {
+      source: 'service',
+      open: () => Promise.reject(new Error('the history broke')),
+    };
+    const shared = service({ history: broken });
+    const outcomes = await Promise.all([
+      shared.getCid({ iid: SAMPLE_SUCCESS.iid }),
+      shared.getCid({ iid: SAMPLE_SUCCESS.iid, signal: new AbortController().signal }),
+    ]);
+    for (const outcome of outcomes) {
+      expect(outcome).toMatchObject({
+        ok: false,
+        error: {
+          kind: 'unexpected-response',
+          mayHaveReachedService: false,
+          detail: 'Error: the history broke',
+        },
+      });
+    }
+    expect(!outcomes[0].ok && outcomes[0].error.message).toBe(
+      'CID Desk ran into an unexpected problem before sending the request. Nothing was sent, so no activation was used.',
+    );
+    expect(shared.pending()).toBe(0);
+    expect(simulator.requestCount).toBe(0);
+  });
+
+  it('after sending says the request may have reached the service', async () => {
+    const real = lazyHistory(dir);
+    const throwing: HistoryAccess = {
+      source: 'service',
+      open: async () => {
+        const store = await real.open();
+        if (!store.ok) return store;
+        const failing: HistoryStore = Object.create(store.value);
+        failing.append = () => Promise.reject(new Error('append broke'));
+        return ok(failing);
+      },
+    };
+    const outcome = await service({ history: throwing }).getCid({ iid: SAMPLE_SUCCESS.iid });
+    expect(outcome).toMatchObject({
+      ok: false,
+      error: {
+        kind: 'unexpected-response',
+        mayHaveReachedService: true,
+        detail: 'Error: append broke',
+      },
+    });
+    expect(simulator.requestCount).toBe(1);
+  });
+
+  it('that no one waits for any more leaves nothing unhandled behind', async () => {
+    let rejectOpen!: (error: Error) => void;
+    const broken: HistoryAccess = {
+      source: 'service',
+      open: () => new Promise((_, reject) => (rejectOpen = reject)),
+    };
+    const shared = service({ history: broken });
+    const controller = new AbortController();
+    const waiting = shared.getCid({ iid: SAMPLE_SUCCESS.iid, signal: controller.signal });
+    controller.abort();
+    expect(await waiting).toMatchObject({ ok: false, error: { cause: 'cancelled' } });
+    rejectOpen(new Error('the history broke'));
+    await shared.idle();
+    expect(shared.pending()).toBe(0);
   });
 });
 

@@ -54,8 +54,9 @@ export interface ActivationServiceOptions {
   timeoutMs: number;
   now?: () => Date;
   /**
-   * With a history, a CID already obtained for the same IID and PID is answered from it, and
-   * concurrent requests for one IID, from this process or another, reach the service at most once.
+   * With a history, a CID already obtained for the same IID (with any Extended PID) is answered
+   * from it, and concurrent requests for one IID, from this process or another, reach the service
+   * at most once.
    */
   history?: HistoryAccess;
 }
@@ -66,7 +67,7 @@ const LOCK_MARGIN_MS = 15_000;
 /** Validates input, answers from history where it can, and otherwise sends exactly one request. */
 export function createActivationService(options: ActivationServiceOptions): ActivationService {
   const now = options.now ?? (() => new Date());
-  /** Requests under way, by IID, PID and force: callers that ask again join them. */
+  /** Requests under way, by IID and force: callers that ask again join them. */
   const running = new Map<string, Exchange>();
 
   const send = (request: ActivationRequest, signal: AbortSignal | undefined) =>
@@ -105,7 +106,7 @@ export function createActivationService(options: ActivationServiceOptions): Acti
   }
 
   /**
-   * Within the lock for this IID and PID: history first, then at most one request, then record
+   * Within the locks for this IID: history first, then at most one request, then record
    * it. The request itself is never aborted once it may be on its way: its answer may carry a
    * CID that spent an activation, so it is always awaited (within the timeout) and recorded.
    */
@@ -147,13 +148,26 @@ export function createActivationService(options: ActivationServiceOptions): Acti
   ): Promise<CidOutcome> {
     const store = await history.open();
     if (!store.ok) return refuseWithoutHistory(store.error);
+    const { dir } = store.value;
+    const lockOptions = {
+      timeoutMs: options.timeoutMs + LOCK_MARGIN_MS,
+      signal: exchange.stop.signal,
+    };
+    // Always in this order, so two holders never wait for each other.
     const locked = await withLock(
-      store.value.dir,
-      historyPairKey(iid, pid),
-      () => getCidRemembered(store.value, history.source, iid, pid, force, exchange),
-      { timeoutMs: options.timeoutMs + LOCK_MARGIN_MS, signal: exchange.stop.signal },
+      dir,
+      requestLockKey(iid),
+      () =>
+        withLock(
+          dir,
+          historyPairKey(iid, pid),
+          () => getCidRemembered(store.value, history.source, iid, pid, force, exchange),
+          lockOptions,
+        ),
+      lockOptions,
     );
-    return locked.ok ? locked.value : { ok: false, error: locked.error };
+    if (!locked.ok) return { ok: false, error: locked.error };
+    return locked.value.ok ? locked.value.value : { ok: false, error: locked.value.error };
   }
 
   return {
@@ -167,14 +181,18 @@ export function createActivationService(options: ActivationServiceOptions): Acti
       if (!history) return sendForCid(digits, pid.value, input.signal);
 
       // A double click, a second window or a batch row for the same IID joins the request under
-      // way; each caller may cancel its own wait.
-      const key = `${historyPairKey(digits, pid.value)}|${input.force === true}`;
+      // way, whatever its Extended PID (the history would answer it with that request's CID
+      // anyway); each caller may cancel its own wait.
+      const key = `${digits}|${input.force === true}`;
       let exchange = running.get(key);
-      if (!exchange) {
+      // One that every caller cancelled before it was sent only winds down, and would answer
+      // "cancelled" to a caller who never cancelled: a new one starts, and queues on the IID's lock.
+      if (!exchange || (exchange.stop.signal.aborted && !exchange.sent)) {
         exchange = startExchange((state) =>
-          run(history, digits, pid.value, input.force === true, state).finally(() =>
-            running.delete(key),
-          ),
+          run(history, digits, pid.value, input.force === true, state).finally(() => {
+            // A newer exchange may have taken the key meanwhile: it is not this one's to free.
+            if (running.get(key) === state) running.delete(key);
+          }),
         );
         running.set(key, exchange);
       }
@@ -230,13 +248,19 @@ interface Exchange {
   done: Promise<CidOutcome>;
 }
 
+/**
+ * Starts an exchange whose `done` never rejects: an exception (a bug) becomes a failure that says
+ * whether the request may have been sent, so that no caller waits for ever and none is told that
+ * nothing was sent when something may have been.
+ */
 function startExchange(start: (state: Omit<Exchange, 'done'>) => Promise<CidOutcome>): Exchange {
   const state = {
     callers: new Set<AbortSignal | null>(),
     stop: new AbortController(),
     sent: false,
   };
-  return Object.assign(state, { done: start(state) });
+  const done = start(state).catch((error: unknown) => crashed(state.sent, error));
+  return Object.assign(state, { done });
 }
 
 /**
@@ -292,6 +316,36 @@ function cancelled(sent: boolean, timeoutMs: number): Failure {
       { cause: 'cancelled', mayHaveReachedService: true },
     ),
   };
+}
+
+function crashed(sent: boolean, error: unknown): Failure {
+  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return {
+    ok: false,
+    error: sent
+      ? makeError(
+          'unexpected-response',
+          'CID Desk ran into an unexpected problem after the request was sent, so it cannot tell whether a Confirmation ID was issued.',
+          'Wait a few minutes before asking again for the same Installation ID: if the service did issue a Confirmation ID, a new request spends another activation. If this keeps happening, restart CID Desk.',
+          { mayHaveReachedService: true, detail },
+        )
+      : makeError(
+          'unexpected-response',
+          'CID Desk ran into an unexpected problem before sending the request. Nothing was sent, so no activation was used.',
+          'Try again. If this keeps happening, restart CID Desk.',
+          { mayHaveReachedService: false, detail },
+        ),
+  };
+}
+
+/**
+ * The lock every request for an IID holds, whatever its Extended PID and source: the history
+ * answers with a CID obtained under any PID, so requests for one IID must take turns even when the
+ * app (the PID in Settings) and the command line (the default PID) ask at once. The request also
+ * holds the `<IID>|<Extended PID>` lock that older versions take, so it takes turns with them too.
+ */
+function requestLockKey(iid: IidDigits): string {
+  return iid;
 }
 
 function fromHistory(record: CidRecord): CidSuccess {

@@ -199,9 +199,10 @@ describe('abandoned locks', () => {
   });
 
   it('are never broken for age alone while their owner runs on this computer', async () => {
-    // A clock step or a laptop waking from sleep makes a live holder's file look old.
+    // A clock step or a laptop waking from sleep makes a live holder's file look old. The owner is
+    // another live process: the one that started this test.
     const owner = {
-      pid: process.pid,
+      pid: process.ppid,
       host: hostname(),
       at: '2025-01-01T00:00:00.000Z',
       token: 't',
@@ -211,6 +212,35 @@ describe('abandoned locks', () => {
       await withLock(dir, 'asleep', async () => 'mine', { staleMs: 1_000, timeoutMs: 150 }),
     ).toMatchObject({ ok: false, error: { kind: 'storage' } });
     expect(await readOwner(path)).toEqual(owner);
+  });
+
+  it('are broken at once when they name this process but none of its locks', async () => {
+    // Left by an earlier process that had the same pid, before a crash and a restart.
+    const leftover = {
+      pid: process.pid,
+      host: hostname(),
+      at: '2025-01-01T00:00:00.000Z',
+      token: 'left-by-an-earlier-process',
+    };
+    const path = await plantLock('key', leftover, 1_000);
+    const result = await withLock(dir, 'key', async () => readOwner(path), {
+      staleMs: 3_600_000,
+      timeoutMs: 1_000,
+    });
+    expect(result).toMatchObject({ ok: true, value: { pid: process.pid } });
+    expect(result.ok && result.value.token).not.toBe(leftover.token);
+    expect(await readdir(join(dir, 'locks'))).toEqual([]);
+  });
+
+  it('that this process holds still make its other takers wait', async () => {
+    const held = await acquireLock(dir, 'key', { staleMs: 3_600_000 });
+    if (!held.ok) throw new Error(held.error.message);
+    const owner = await readOwner(held.value.path);
+    const second = await acquireLock(dir, 'key', { staleMs: 3_600_000, timeoutMs: 150 });
+    expect(second).toMatchObject({ ok: false, error: { kind: 'storage' } });
+    expect(await readOwner(held.value.path)).toEqual(owner);
+    await held.value.release();
+    expect(await readdir(join(dir, 'locks'))).toEqual([]);
   });
 
   it('that are empty (the owner died before writing) are judged by age', async () => {

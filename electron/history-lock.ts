@@ -39,6 +39,16 @@ export const DEFAULT_LOCK_STALE_MS = 30_000;
 /** A lock on this computer whose process still runs counts as held unless it is older than this. */
 const SAME_HOST_MAX_AGE_MS = 60 * 60 * 1000;
 
+/**
+ * The tokens of the locks this process holds or is taking. A lock file that names this process
+ * but none of these tokens was left by an earlier process that had the same pid (after a crash and
+ * a restart, common on Windows): no one holds it. Kept on the global object, so that two copies of
+ * this module in one process (a bundle and its source) agree.
+ */
+const ownTokens = ((globalThis as Record<symbol, Set<string> | undefined>)[
+  Symbol.for('cid-desk.history-lock.tokens')
+] ??= new Set<string>());
+
 /** A lock this process holds. */
 export interface HeldLock {
   readonly path: string;
@@ -92,8 +102,11 @@ export async function acquireLock(
       at: new Date().toISOString(),
       token: randomUUID(),
     };
+    // Known before the file exists: a waiter in this process must never take it for a leftover.
+    ownTokens.add(owner.token);
     const created = await tryCreate(path, owner);
     if (created.kind === 'created') return ok(holdLock(path, owner.token, staleMs));
+    ownTokens.delete(owner.token);
     if (created.kind === 'failed') return fail(lockStorageError(path, created.error));
 
     const state = await inspect(path, staleMs);
@@ -216,8 +229,11 @@ async function inspect(path: string, staleMs: number): Promise<LockState> {
     // On this computer the owner's process tells for certain. Its file time is no guide: a clock
     // step or a laptop waking from sleep makes a live holder's lock look old, and breaking it
     // would let a second request for the same IID go out. Only a lock far older than any request
-    // can take belongs to a process whose number has since been reused.
-    const abandoned = !processAlive(owner.pid) || Date.now() - touched > SAME_HOST_MAX_AGE_MS;
+    // can take belongs to a process whose number has since been reused, unless that process is
+    // this one: then its own tokens tell at once.
+    const leftHere = owner.pid === process.pid && !ownTokens.has(owner.token);
+    const abandoned =
+      leftHere || !processAlive(owner.pid) || Date.now() - touched > SAME_HOST_MAX_AGE_MS;
     return abandoned ? { kind: 'stale', content, touched } : { kind: 'held', owner };
   }
   if (Date.now() - touched > staleMs) return { kind: 'stale', content, touched };
@@ -301,6 +317,7 @@ function holdLock(path: string, token: string, staleMs: number): HeldLock {
       if (content !== undefined && parseOwner(content)?.token === token) {
         await unlink(path).catch(() => undefined);
       }
+      ownTokens.delete(token);
     },
   };
 }

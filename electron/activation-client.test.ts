@@ -444,6 +444,7 @@ describe('Electron and Node failures, through a fake fetch', () => {
     'https://activation.sls.microsoft.com/BatchActivation/BatchActivation.asmx',
   );
   const serviceHost = 'activation.sls.microsoft.com';
+  const proxyAuthAdvice = `The proxy asks for a password that the CID Desk window cannot give it. Ask your network administrator to let this computer reach ${serviceHost} without proxy authentication. Or run cid-desk get from a terminal with HTTPS_PROXY=http://user:password@proxy:port set; if it is set already, check the user name and password in it.`;
 
   function throwing(error: unknown) {
     return counting(() => Promise.reject(error));
@@ -590,7 +591,26 @@ describe('Electron and Node failures, through a fake fetch', () => {
     expect(error.message).toBe(
       `The proxy between this computer and ${serviceHost} asks for a user name and password (HTTP 407 Proxy Authentication Required). ${NOT_SENT}`,
     );
+    // The window cannot answer a proxy's password request, so the advice must not send the user
+    // to settings that would not help.
+    expect(error.advice).toBe(proxyAuthAdvice);
     expect(fake.calls).toHaveLength(1);
+  });
+
+  it("gives the same advice for Chromium's and undici's proxy password requests", async () => {
+    const tunnel = new TypeError('fetch failed', {
+      cause: Object.assign(new Error('Proxy response (407) !== 200 when HTTP Tunneling'), {
+        code: 'UND_ERR_ABORTED',
+      }),
+    });
+    const thrown = [new Error('net::ERR_PROXY_AUTH_REQUESTED'), tunnel];
+    for (const error of thrown) {
+      const failed = failure(
+        await send(cid(DEMO_IIDS.cid), { fetch: throwing(error).fetch, endpoint }),
+      );
+      expect(failed).toMatchObject({ cause: 'proxy-auth', mayHaveReachedService: false });
+      expect(failed.advice).toBe(proxyAuthAdvice);
+    }
   });
 
   it('times out a fetch that ignores its abort signal', async () => {

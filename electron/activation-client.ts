@@ -212,7 +212,7 @@ async function attempt(
       networkError(
         'proxy-auth',
         `The proxy between this computer and ${exchange.host} asks for a user name and password (HTTP 407 Proxy Authentication Required).`,
-        proxyAuthAdvice(),
+        proxyAuthAdvice(exchange.host),
         `HTTP 407 ${response.headers.get('proxy-authenticate') ?? ''}`.trim(),
         false,
       ),
@@ -384,8 +384,13 @@ function cancelledBeforeSending(): CidDeskError {
   );
 }
 
-function proxyAuthAdvice(): string {
-  return "Give the proxy's user name and password: in the system's proxy settings for the app, or in HTTPS_PROXY (http://user:password@proxy:port) for the command line. Your network administrator can help.";
+/**
+ * The window cannot answer a proxy's password request: Chromium takes no Basic credentials from
+ * the system's proxy settings, and the app asks for none. The command line can, through the
+ * proxy URL (see node-fetch.ts). The text names the variable's shape, never a real password.
+ */
+function proxyAuthAdvice(host: string): string {
+  return `The proxy asks for a password that the CID Desk window cannot give it. Ask your network administrator to let this computer reach ${host} without proxy authentication. Or run cid-desk get from a terminal with HTTPS_PROXY=http://user:password@proxy:port set; if it is set already, check the user name and password in it.`;
 }
 
 function redirectError(
@@ -547,7 +552,7 @@ function classifyFailure(error: unknown, exchange: Exchange, answerStarted: bool
       ? networkError(
           'proxy-auth',
           `The proxy between this computer and ${host} asks for a user name and password (HTTP 407 Proxy Authentication Required).`,
-          proxyAuthAdvice(),
+          proxyAuthAdvice(host),
           low.detail,
           false,
         )
@@ -624,7 +629,7 @@ function describeFailure(
       return networkError(
         cause,
         `The proxy between this computer and ${host} asks for a user name and password (${code}).`,
-        proxyAuthAdvice(),
+        proxyAuthAdvice(host),
         detail,
         reached,
       );

@@ -23,16 +23,58 @@ export interface BatchRun {
   /** Rows done or cancelled, as main last counted them. */
   finished: number;
   total: number;
+  /**
+   * Demo mode was on when the run was started. Only a fallback for who answered: the setting may
+   * change during or after the run, and each CID says itself where it came from.
+   */
+  demo: boolean;
 }
 
-/** A new run of `iids`, every row queued. */
-export function startRun(batchId: string, iids: readonly string[]): BatchRun {
+/** A new run of `iids`, every row queued, started with demo mode on or off. */
+export function startRun(batchId: string, iids: readonly string[], demo = false): BatchRun {
   return {
     batchId,
     rows: iids.map((iid) => ({ iid, status: 'queued' })),
     finished: 0,
     total: iids.length,
+    demo,
   };
+}
+
+/**
+ * Whether demo mode's simulator answered the run. Main reads the settings once per batch, so the
+ * first CID that names its source speaks for every row; until one does, the mode the run was
+ * started in.
+ */
+export function runIsDemo(run: BatchRun): boolean {
+  for (const row of run.rows) {
+    if (row.outcome?.ok && row.outcome.source !== undefined) {
+      return row.outcome.source === 'simulator';
+    }
+  }
+  return run.demo;
+}
+
+/**
+ * Whether a finished row is demo mode's answer and not Microsoft's: a CID by its own source, an
+ * error by the run's. A row never sent was answered by no one.
+ */
+export function isDemoRow(row: BatchRowView, runDemo: boolean): boolean {
+  if (row.status !== 'done' || row.outcome === undefined) return false;
+  if (row.outcome.ok && row.outcome.source !== undefined) {
+    return row.outcome.source === 'simulator';
+  }
+  return runDemo;
+}
+
+/**
+ * Whether the row holds a CID that main could not save in the history: the only copy is in this
+ * window, and asking again would use another activation.
+ */
+export function isUnsaved(row: BatchRowView): boolean {
+  return (
+    row.outcome?.ok === true && row.outcome.warning !== undefined && row.outcome.warning !== ''
+  );
 }
 
 const FINAL: ReadonlySet<BatchRowStatus> = new Set(['done', 'cancelled']);
@@ -63,13 +105,16 @@ export function applyProgress(run: BatchRun, events: readonly BatchProgress[]): 
     : { ...run, rows: rows ?? run.rows, finished };
 }
 
-export type RowTone = 'queued' | 'running' | 'ok' | 'history' | 'error' | 'not-sent';
+export type RowTone = 'queued' | 'running' | 'ok' | 'unsaved' | 'history' | 'error' | 'not-sent';
 
 export interface RowStatusView {
-  /** The status column's words: Queued, Sending…, CID, From history, an error code, Not sent. */
+  /**
+   * The status column's words: Queued, Sending…, CID, CID · not saved, From history, an error
+   * code, Not sent.
+   */
   label: string;
   tone: RowTone;
-  /** For a failed row: what went wrong, in a few words. */
+  /** For a failed row: what went wrong, in a few words. For an unsaved CID: main's warning. */
   detail?: string;
   /** The request may have reached the service without a CID coming back. */
   mayHaveUsedActivation?: boolean;
@@ -92,6 +137,10 @@ export function rowStatus(row: BatchRowView): RowStatusView {
   }
   const { outcome } = row;
   if (outcome.ok) {
+    // Checked first: a CID that exists only in this window must never look like a safe one.
+    if (isUnsaved(row)) {
+      return { label: 'CID · not saved', tone: 'unsaved', detail: outcome.warning };
+    }
     return outcome.fromHistory
       ? { label: 'From history', tone: 'history' }
       : { label: 'CID', tone: 'ok' };
@@ -123,22 +172,66 @@ export function countRows(rows: readonly BatchRowView[]): BatchSummary {
   };
   for (const row of rows) {
     const { tone } = rowStatus(row);
-    if (tone === 'ok') counts.obtained += 1;
-    else if (tone === 'history') counts.fromHistory += 1;
-    else if (tone === 'error') counts.failed += 1;
+    if (tone === 'error') counts.failed += 1;
     else if (tone === 'not-sent') counts.cancelled += 1;
+    // By the outcome rather than the tone: an unsaved CID was still obtained (or found), and
+    // main counts it so.
+    else if (row.outcome?.ok) {
+      if (row.outcome.fromHistory) counts.fromHistory += 1;
+      else counts.obtained += 1;
+    }
   }
   return counts;
 }
 
-/** The summary in one line, for the screen and for screen readers. */
-export function summaryLine(summary: BatchSummary): string {
+/** The rows whose CID could not be saved in the history: main's summary does not count them. */
+export function countUnsaved(rows: readonly BatchRowView[]): number {
+  return rows.reduce((count, row) => count + (isUnsaved(row) ? 1 : 0), 0);
+}
+
+/**
+ * The summary in one line, for the screen and for screen readers, with the CIDs that could not be
+ * saved when there are any.
+ */
+export function summaryLine(summary: BatchSummary, unsaved = 0): string {
   return [
     `${formatCount(summary.obtained)} obtained`,
     `${formatCount(summary.fromHistory)} from history`,
     `${formatCount(summary.failed)} failed`,
     `${formatCount(summary.cancelled)} not sent`,
+    ...(unsaved > 0 ? [`${formatCount(unsaved)} not saved in the history`] : []),
   ].join(' · ');
+}
+
+/**
+ * What the screen reader is told when a run ends, and what the window says above the table: how
+ * many CIDs exist only in this window, and what to do before they are lost.
+ */
+export function unsavedMessage(
+  unsaved: number,
+  options: { demo: boolean; canExport: boolean },
+): { title: string; advice: string } {
+  const one = unsaved === 1;
+  const keep = options.canExport ? 'Copy or export' : 'Copy';
+  const them = one ? 'it' : 'them';
+  return {
+    title: one
+      ? '1 Confirmation ID could not be saved in the history.'
+      : `${formatCount(unsaved)} Confirmation IDs could not be saved in the history.`,
+    advice: options.demo
+      ? `${keep} ${them} now if you need ${them}: CID Desk will not remember ${them}.`
+      : `${keep} ${them} now: CID Desk will not remember ${them}, and asking again would use another activation.`,
+  };
+}
+
+/** The note a copied or exported row carries about its CID, if any. */
+function rowNote(row: BatchRowView, runDemo: boolean): string {
+  return [
+    isDemoRow(row, runDemo) ? 'Demo mode: made up by the built-in simulator.' : '',
+    isUnsaved(row) ? 'Not saved in the history.' : '',
+  ]
+    .filter((part) => part !== '')
+    .join(' ');
 }
 
 /** An IID's digits in dashed groups, so a spreadsheet keeps it as text rather than a rounded number. */
@@ -148,12 +241,23 @@ export function dashedIid(digits: string): string {
 
 /**
  * The rows that have a CID, as tab-separated lines under a header, for pasting into a spreadsheet:
- * both IDs in dashed groups, which no spreadsheet mistakes for a number.
+ * both IDs in dashed groups, which no spreadsheet mistakes for a number. When a CID is a demo one
+ * or was not saved, a Note column says so (in the history export's words), so that a pasted demo
+ * CID never passes for a real one; a plain list keeps its two columns.
  */
-export function resultsTsv(rows: readonly BatchRowView[]): { text: string; count: number } {
-  const lines = ['Installation ID\tConfirmation ID'];
-  for (const row of rows) {
-    if (row.outcome?.ok) lines.push(`${dashedIid(row.iid)}\t${dashedCid(row.outcome.cid)}`);
-  }
-  return { text: `${lines.join('\n')}\n`, count: lines.length - 1 };
+export function resultsTsv(
+  rows: readonly BatchRowView[],
+  runDemo = false,
+): { text: string; count: number; noted: boolean } {
+  const results = rows.flatMap((row) =>
+    row.outcome?.ok
+      ? [{ iid: dashedIid(row.iid), cid: dashedCid(row.outcome.cid), note: rowNote(row, runDemo) }]
+      : [],
+  );
+  const noted = results.some((result) => result.note !== '');
+  const lines = [
+    noted ? 'Installation ID\tConfirmation ID\tNote' : 'Installation ID\tConfirmation ID',
+    ...results.map(({ iid, cid, note }) => (noted ? `${iid}\t${cid}\t${note}` : `${iid}\t${cid}`)),
+  ];
+  return { text: `${lines.join('\n')}\n`, count: results.length, noted };
 }

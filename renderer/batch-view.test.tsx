@@ -247,6 +247,9 @@ describe('Batch view', () => {
       '1Obtainedone activation each1From historyno activation used0Failed0Not sentno activation used',
     );
     expect(bodyRows()[1]).toHaveTextContent('From history');
+    // A real run: nothing marked demo, nothing said about unsaved CIDs.
+    expect(within(bodyRows()[0]!).queryByText('demo')).toBeNull();
+    expect(screen.queryByText(/could not be saved/)).toBeNull();
     expect(screen.queryByRole('button', { name: 'Cancel' })).toBeNull();
 
     await user.click(screen.getByRole('button', { name: 'Copy results' }));
@@ -308,5 +311,200 @@ describe('Batch view', () => {
     expect(screen.getByRole('dialog', { name: 'Get 2 Confirmation IDs?' })).toHaveTextContent(
       'CID Desk will ask the demo simulator for 2 Confirmation IDs. In demo mode no request reaches Microsoft and no activation is used.',
     );
+  });
+
+  describe('a CID that could not be saved in the history', () => {
+    const WARNING =
+      'This Confirmation ID could not be saved to the history (disk full). Write it down or copy it now: CID Desk will not remember it, and asking again would use another activation.';
+    const SUMMARY = { total: 2, obtained: 1, fromHistory: 1, failed: 0, cancelled: 0 };
+
+    async function finishWithUnsaved(answer?: BatchResult) {
+      const rendered = await startBatch();
+      rendered.send(0, 'done', {
+        outcome: success(IID63, { warning: WARNING, source: 'service' }),
+        finished: 1,
+      });
+      rendered.send(1, 'done', {
+        outcome: success(IID54, { fromHistory: true, source: 'service' }),
+        finished: 2,
+      });
+      await act(async () => rendered.answer.resolve(answer ?? { ok: true, summary: SUMMARY }));
+      return rendered;
+    }
+
+    it('gets a status of its own, with the warning, while the batch still runs', async () => {
+      const { send } = await startBatch();
+      send(0, 'done', {
+        outcome: success(IID63, { warning: WARNING, source: 'service' }),
+        finished: 1,
+      });
+      await waitFor(() => expect(bodyRows()[0]).toHaveTextContent('CID · not saved'));
+      expect(bodyRows()[0]).toHaveTextContent(`CID · not saved${DASHED_CID}${WARNING}`);
+      expect(bodyRows()[0]).toHaveClass('is-unsaved');
+      expect(
+        screen.getByText('1 Confirmation ID could not be saved in the history.'),
+      ).toBeVisible();
+    });
+
+    it('is counted, said loudly above the table, and announced with the summary', async () => {
+      await finishWithUnsaved();
+      expect(screen.getByText('Done:').closest('p')).toHaveTextContent(
+        'Done: 1 obtained · 1 from history · 0 failed · 0 not sent · 1 not saved in the history',
+      );
+      const callout = screen
+        .getByText('1 Confirmation ID could not be saved in the history.')
+        .closest('.callout')!;
+      expect(callout).toHaveTextContent(
+        '1 Confirmation ID could not be saved in the history.Copy or export it now: CID Desk will not remember it, and asking again would use another activation.',
+      );
+      // Above the results, where it is seen before them.
+      const table = screen.getByRole('table', { name: 'Results, in the order of the text' });
+      expect(
+        callout.compareDocumentPosition(table) & Node.DOCUMENT_POSITION_FOLLOWING,
+      ).toBeTruthy();
+      expect(
+        liveRegionsSaying(
+          'Batch finished: 1 obtained · 1 from history · 0 failed · 0 not sent · 1 not saved in the history. 1 Confirmation ID could not be saved in the history. Copy or export it now',
+        ),
+      ).toHaveLength(1);
+      expect(bodyRows()[1]).toHaveTextContent('From history');
+      expect(bodyRows()[1]).not.toHaveTextContent('not saved');
+    });
+
+    it('is noted when the results are copied', async () => {
+      const { user, clipboard } = await finishWithUnsaved();
+      await user.click(screen.getByRole('button', { name: 'Copy results' }));
+      expect(clipboard.writeText).toHaveBeenCalledWith(
+        'Installation ID\tConfirmation ID\tNote\n' +
+          `7221196-9197040-4081693-7404096-2814372-3123533-5227555-2274724-7236561\t${DASHED_CID}\tNot saved in the history.\n` +
+          `005950-994222-211946-473620-381251-933522-362211-063114-026142\t${DASHED_CID}\t\n`,
+      );
+      expect(
+        screen.getByText(
+          'Copied 2 results (Installation ID, Confirmation ID and a note, tab-separated)',
+        ),
+      ).toBeVisible();
+    });
+
+    it('is not discarded by New batch without a confirmation', async () => {
+      const { user } = await finishWithUnsaved();
+      await user.click(screen.getByRole('button', { name: 'New batch' }));
+      let dialog = screen.getByRole('dialog', { name: 'Discard these results?' });
+      expect(dialog).toHaveTextContent(
+        '1 Confirmation ID could not be saved in the history. Once these results are gone, CID Desk cannot show it again, and asking again would use another activation.',
+      );
+      expect(dialog).toHaveTextContent(
+        'Copy or export the results first if you may still need them.',
+      );
+      expect(within(dialog).getByRole('button', { name: 'Cancel' })).toHaveFocus();
+      await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+      expect(screen.queryByRole('dialog')).toBeNull();
+      expect(bodyRows()[0]).toHaveTextContent('CID · not saved');
+
+      await user.click(screen.getByRole('button', { name: 'New batch' }));
+      dialog = screen.getByRole('dialog', { name: 'Discard these results?' });
+      await user.click(
+        within(dialog).getByRole('button', { name: 'Discard and start a new batch' }),
+      );
+      expect(screen.queryByRole('dialog')).toBeNull();
+      expect(screen.queryByRole('table')).toBeNull();
+      expect(textArea()).toHaveValue('');
+      expect(textArea()).toHaveFocus();
+    });
+
+    it('asks to copy it when the batch stopped and cannot be exported', async () => {
+      const { user } = await finishWithUnsaved({
+        ok: false,
+        error: {
+          kind: 'storage',
+          code: null,
+          message: 'The batch could not go on.',
+          advice: 'Check the data folder.',
+        },
+      });
+      expect(
+        screen
+          .getByText('1 Confirmation ID could not be saved in the history.')
+          .closest('.callout'),
+      ).toHaveTextContent(
+        'Copy it now: CID Desk will not remember it, and asking again would use another activation.',
+      );
+      expect(screen.getByRole('button', { name: 'Export CSV…' })).toBeDisabled();
+      expect(
+        liveRegionsSaying(
+          'The batch stopped with an error. 1 Confirmation ID could not be saved in the history. Copy it now',
+        ),
+      ).toHaveLength(1);
+      await user.click(screen.getByRole('button', { name: 'New batch' }));
+      expect(screen.getByRole('dialog', { name: 'Discard these results?' })).toHaveTextContent(
+        'Copy the results first if you may still need them.',
+      );
+    });
+  });
+
+  describe('demo results', () => {
+    const SUMMARY = { total: 2, obtained: 1, fromHistory: 1, failed: 0, cancelled: 0 };
+
+    it('stay marked demo after demo mode is turned off, and are copied as demo', async () => {
+      const { user, clipboard, send, answer } = await startBatch({
+        settings: { demoMode: true },
+      });
+      expect(screen.getByText('Asking the demo simulator for 2 Confirmation IDs…')).toBeVisible();
+      send(0, 'done', { outcome: success(IID63, { source: 'simulator' }), finished: 1 });
+      send(1, 'done', {
+        outcome: success(IID54, { fromHistory: true, source: 'simulator' }),
+        finished: 2,
+      });
+      await act(async () => answer.resolve({ ok: true, summary: SUMMARY }));
+      expect(liveRegionsSaying('Demo batch finished: 1 obtained')).toHaveLength(1);
+
+      // Demo mode off: the rows were still answered by the simulator.
+      await user.click(screen.getByRole('button', { name: 'Settings' }));
+      const settings = screen.getByRole('dialog', { name: 'Settings' });
+      await user.click(within(settings).getByRole('switch', { name: 'Demo mode' }));
+      await user.click(within(settings).getByRole('button', { name: 'Save' }));
+      expect(screen.queryByRole('dialog')).toBeNull();
+      expect(screen.queryByText(/DEMO MODE/)).toBeNull();
+
+      for (const row of bodyRows()) expect(within(row).getByText('demo')).toHaveClass('badge');
+      expect(screen.getByRole('group', { name: 'Counts' })).toHaveTextContent(
+        '1Obtainedfrom the simulator',
+      );
+      expect(screen.getByRole('group', { name: 'Counts' })).not.toHaveTextContent(
+        'one activation each',
+      );
+      expect(
+        screen.getByText(
+          'Demo Confirmation IDs from the built-in simulator, marked demo below. They will not activate anything, and no activation was used.',
+        ),
+      ).toBeVisible();
+
+      await user.click(screen.getByRole('button', { name: 'Copy results' }));
+      expect(clipboard.writeText).toHaveBeenCalledWith(
+        'Installation ID\tConfirmation ID\tNote\n' +
+          `7221196-9197040-4081693-7404096-2814372-3123533-5227555-2274724-7236561\t${DASHED_CID}\tDemo mode: made up by the built-in simulator.\n` +
+          `005950-994222-211946-473620-381251-933522-362211-063114-026142\t${DASHED_CID}\tDemo mode: made up by the built-in simulator.\n`,
+      );
+
+      await user.click(screen.getByRole('button', { name: 'Copy the Confirmation ID of row 1' }));
+      expect(screen.getByText('Copied the demo Confirmation ID of row 1')).toBeVisible();
+    });
+
+    it("go by the answers' own source rather than the mode the batch was started in", async () => {
+      const { send, answer } = await startBatch({ settings: { demoMode: true } });
+      // Demo mode was switched off before main read the settings: Microsoft answered.
+      send(0, 'done', { outcome: success(IID63, { source: 'service' }), finished: 1 });
+      send(1, 'done', {
+        outcome: success(IID54, { fromHistory: true, source: 'service' }),
+        finished: 2,
+      });
+      await act(async () => answer.resolve({ ok: true, summary: SUMMARY }));
+      expect(within(bodyRows()[0]!).queryByText('demo')).toBeNull();
+      expect(screen.getByRole('group', { name: 'Counts' })).toHaveTextContent(
+        '1Obtainedone activation each',
+      );
+      expect(liveRegionsSaying(/^Batch finished: 1 obtained/)).toHaveLength(1);
+      expect(screen.queryByText(/^Demo Confirmation IDs/)).toBeNull();
+    });
   });
 });

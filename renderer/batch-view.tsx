@@ -23,10 +23,14 @@ import { SavedMessage, useCsvExport } from './csv-export';
 import {
   applyProgress,
   countRows,
+  countUnsaved,
+  isDemoRow,
   resultsTsv,
   rowStatus,
+  runIsDemo,
   startRun,
   summaryLine,
+  unsavedMessage,
   type BatchRowView,
   type BatchRun,
 } from './batch-rows';
@@ -40,6 +44,7 @@ import {
   ErrorIcon,
   FolderIcon,
   HistoryIcon,
+  InfoIcon,
   WarningIcon,
 } from './icons';
 import { CidText, IidText } from './id-text';
@@ -63,12 +68,15 @@ const INVALID_SHOWN = 50;
 interface RowProps {
   index: number;
   row: BatchRowView;
+  /** Who answered the run as a whole, for rows that do not say so themselves. */
+  runDemo: boolean;
   copied: boolean;
-  onCopy(index: number, cid: string): void;
+  onCopy(index: number, cid: string, demo: boolean): void;
 }
 
-const ResultRow = memo(function ResultRow({ index, row, copied, onCopy }: RowProps) {
+const ResultRow = memo(function ResultRow({ index, row, runDemo, copied, onCopy }: RowProps) {
   const status = rowStatus(row);
+  const demo = isDemoRow(row, runDemo);
   const cid = row.outcome?.ok ? row.outcome.cid : null;
   return (
     <tr className={`is-${status.tone}`}>
@@ -80,14 +88,25 @@ const ResultRow = memo(function ResultRow({ index, row, copied, onCopy }: RowPro
         <span className={`row-status is-${status.tone}`}>
           {status.tone === 'running' && <span className="spinner is-small" aria-hidden="true" />}
           {status.tone === 'ok' && <CheckIcon />}
+          {status.tone === 'unsaved' && <WarningIcon />}
           {status.tone === 'history' && <HistoryIcon />}
           {status.tone === 'error' && <ErrorIcon />}
           {status.label}
         </span>
+        {/* Marked by the row's own answer: the demo setting may have changed since. */}
+        {demo && <span className="badge is-demo">demo</span>}
       </td>
       <td className="labelled" data-label={cid !== null ? 'Confirmation ID' : undefined}>
         {cid !== null ? (
-          <CidText digits={cid} />
+          <>
+            <CidText digits={cid} />
+            {status.tone === 'unsaved' && status.detail && (
+              <span className="unsaved-note">
+                <WarningIcon />
+                <span>{status.detail}</span>
+              </span>
+            )}
+          </>
         ) : status.detail ? (
           <span className="row-detail">
             {status.detail}
@@ -107,7 +126,7 @@ const ResultRow = memo(function ResultRow({ index, row, copied, onCopy }: RowPro
             className="icon-button"
             aria-label={`Copy the Confirmation ID of row ${index + 1}`}
             title="Copy the Confirmation ID"
-            onClick={() => onCopy(index, cid)}
+            onClick={() => onCopy(index, cid, demo)}
           >
             {copied ? <CheckIcon className="state-ok" /> : <CopyIcon />}
           </button>
@@ -153,7 +172,8 @@ export function BatchView({
   const [opening, setOpening] = useState(false);
   const [problem, setProblem] = useState<{ title: string; error: CidDeskError } | null>(null);
   const [confirming, setConfirming] = useState(false);
-  const [run, setRun] = useState<BatchRun | null>(null);
+  const [confirmingDiscard, setConfirmingDiscard] = useState(false);
+  const [run, setRunState] = useState<BatchRun | null>(null);
   const [summary, setSummary] = useState<BatchSummary | null>(null);
   const [runError, setRunError] = useState<CidDeskError | null>(null);
   const [cancelling, setCancelling] = useState(false);
@@ -167,6 +187,12 @@ export function BatchView({
   // The only thing that stops a second runBatch, even if two clicks land before React re-renders.
   const sending = useRef(false);
   const currentBatch = useRef<string | null>(null);
+  // The run as last drawn, kept here too so that the end of send() reads its final rows at once.
+  const runRef = useRef<BatchRun | null>(null);
+  const setRun = useCallback((next: BatchRun | null) => {
+    runRef.current = next;
+    setRunState(next);
+  }, []);
   const pending = useRef<BatchProgress[]>([]);
   const drawTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const textarea = useRef<HTMLTextAreaElement>(null);
@@ -185,8 +211,9 @@ export function BatchView({
     const events = pending.current;
     if (events.length === 0) return;
     pending.current = [];
-    setRun((current) => (current ? applyProgress(current, events) : current));
-  }, []);
+    const current = runRef.current;
+    if (current !== null) setRun(applyProgress(current, events));
+  }, [setRun]);
 
   useEffect(() => {
     const unsubscribe = api.onBatchProgress((event) => {
@@ -248,7 +275,9 @@ export function BatchView({
     const iids = scan.found.map((iid) => iid.digits);
     currentBatch.current = batchId;
     pending.current = [];
-    setRun(startRun(batchId, iids));
+    // The run remembers the mode it was started in: the setting may be switched while it runs.
+    const startedDemo = demo;
+    setRun(startRun(batchId, iids, startedDemo));
     setSummary(null);
     setRunError(null);
     csv.forget();
@@ -275,12 +304,20 @@ export function BatchView({
     // Every event main sent before its answer has arrived by now: draw them before the summary.
     draw();
     setCancelling(false);
+    const finished = runRef.current?.batchId === batchId ? runRef.current : null;
+    const unsaved = finished ? countUnsaved(finished.rows) : 0;
+    const runDemo = finished ? runIsDemo(finished) : startedDemo;
+    const warning =
+      unsaved > 0 ? unsavedMessage(unsaved, { demo: runDemo, canExport: answer.ok }) : null;
+    const loss = warning ? ` ${warning.title} ${warning.advice}` : '';
     if (answer.ok) {
       setSummary(answer.summary);
-      announce(`Batch finished: ${summaryLine(answer.summary)}`);
+      announce(
+        `${runDemo ? 'Demo batch' : 'Batch'} finished: ${summaryLine(answer.summary, unsaved)}.${loss}`,
+      );
     } else {
       setRunError(answer.error);
-      announce('The batch stopped with an error');
+      announce(`The batch stopped with an error.${loss}`);
     }
   }
 
@@ -293,7 +330,14 @@ export function BatchView({
     api.cancelBatch({ batchId }).catch(() => undefined);
   }
 
+  /** New batch: asks first when the results hold CIDs that exist nowhere else. */
+  function askNewBatch() {
+    if (run !== null && countUnsaved(run.rows) > 0) setConfirmingDiscard(true);
+    else newBatch();
+  }
+
   function newBatch() {
+    setConfirmingDiscard(false);
     if (sending.current && summary === null && runError === null) return;
     sending.current = false;
     currentBatch.current = null;
@@ -315,14 +359,23 @@ export function BatchView({
   }
 
   const copyRow = useCallback(
-    (index: number, cid: string) =>
-      void copy(cid, `the Confirmation ID of row ${index + 1}`, `row-${index}`),
+    (index: number, cid: string, demoCid: boolean) =>
+      void copy(
+        cid,
+        `the ${demoCid ? 'demo ' : ''}Confirmation ID of row ${index + 1}`,
+        `row-${index}`,
+      ),
     [copy],
   );
 
   const finishedRun = summary !== null || runError !== null;
   const running = run !== null && !finishedRun;
   const counts = summary ?? (run ? countRows(run.rows) : null);
+  // Who answered this run, not what the setting says now: it may have been switched since.
+  const runDemo = run ? runIsDemo(run) : demo;
+  const unsaved = run ? countUnsaved(run.rows) : 0;
+  const unsavedWarning =
+    unsaved > 0 ? unsavedMessage(unsaved, { demo: runDemo, canExport: runError === null }) : null;
   const textId = `${id}-text`;
   const scanId = `${id}-scan`;
   const copiedSource = feedback?.ok ? feedback.source : null;
@@ -336,7 +389,7 @@ export function BatchView({
           ...(scan.invalid.length > 0 ? [`${formatCount(scan.invalid.length)} invalid`] : []),
         ].join(' · ');
 
-  const service = demo ? 'the demo simulator' : 'Microsoft';
+  const service = runDemo ? 'the demo simulator' : 'Microsoft';
 
   return (
     <div className="view" data-view="batch" hidden={!active}>
@@ -369,7 +422,7 @@ export function BatchView({
               {cancelling ? 'Cancelling…' : 'Cancel'}
             </button>
           ) : (
-            <button type="button" className="button" onClick={newBatch}>
+            <button type="button" className="button" onClick={askNewBatch}>
               New batch
             </button>
           )}
@@ -531,7 +584,7 @@ export function BatchView({
                 <Tally
                   value={counts.obtained}
                   label="Obtained"
-                  hint={demo ? 'from the simulator' : 'one activation each'}
+                  hint={runDemo ? 'from the simulator' : 'one activation each'}
                   tone="ok"
                 />
                 <Tally
@@ -554,11 +607,30 @@ export function BatchView({
             <p className="summary-line">
               {summary && (
                 <>
-                  <strong>Done:</strong> {summaryLine(summary)}
+                  <strong>Done:</strong> {summaryLine(summary, unsaved)}
                 </>
               )}
             </p>
             {runError && <ErrorCallout title="The batch stopped" error={runError} />}
+            {/* Shown as soon as the first such row arrives, and said with the finished summary. */}
+            {unsavedWarning && (
+              <div className="callout is-warning is-urgent">
+                <WarningIcon />
+                <div className="callout-body">
+                  <p className="callout-title">{unsavedWarning.title}</p>
+                  <p>{unsavedWarning.advice}</p>
+                </div>
+              </div>
+            )}
+            {runDemo && run.rows.some((row) => row.outcome?.ok) && (
+              <p className="callout is-demo">
+                <InfoIcon />
+                <span>
+                  Demo Confirmation IDs from the built-in simulator, marked demo below. They will
+                  not activate anything, and no activation was used.
+                </span>
+              </p>
+            )}
 
             {finishedRun && (
               <div className="copy-row">
@@ -566,10 +638,12 @@ export function BatchView({
                   type="button"
                   className="button primary"
                   onClick={() => {
-                    const results = resultsTsv(run.rows);
+                    const results = resultsTsv(run.rows, runDemo);
                     void copy(
                       results.text,
-                      `${plural(results.count, 'result')} (Installation ID and Confirmation ID, tab-separated)`,
+                      results.noted
+                        ? `${plural(results.count, 'result')} (Installation ID, Confirmation ID and a note, tab-separated)`
+                        : `${plural(results.count, 'result')} (Installation ID and Confirmation ID, tab-separated)`,
                       'results',
                     );
                   }}
@@ -619,6 +693,7 @@ export function BatchView({
                       key={index}
                       index={index}
                       row={row}
+                      runDemo={runDemo}
                       copied={copiedSource === `row-${index}`}
                       onCopy={copyRow}
                     />
@@ -629,6 +704,26 @@ export function BatchView({
           </>
         )}
       </section>
+
+      {confirmingDiscard && unsavedWarning && (
+        <ConfirmDialog
+          title="Discard these results?"
+          tone="danger"
+          confirmLabel="Discard and start a new batch"
+          onClose={() => setConfirmingDiscard(false)}
+          onConfirm={newBatch}
+        >
+          <p>
+            <strong>{unsavedWarning.title}</strong> Once these results are gone, CID Desk cannot
+            show {unsaved === 1 ? 'it' : 'them'} again
+            {runDemo ? '.' : ', and asking again would use another activation.'}
+          </p>
+          <p>
+            {runError === null ? 'Copy or export' : 'Copy'} the results first if you may still need
+            them.
+          </p>
+        </ConfirmDialog>
+      )}
 
       {confirming && (
         <ConfirmDialog

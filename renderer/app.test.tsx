@@ -10,6 +10,7 @@ import {
   groupValues,
   grouped,
   IID63,
+  liveRegionsSaying,
   renderApp,
   success,
 } from './test-support';
@@ -83,6 +84,8 @@ describe('The window', () => {
     expect(screen.getByText('Request cancelled. Press Enter to send it again.')).toBeVisible();
     expect(groupValues()).toEqual(grouped(IID63));
     expect(groupInputs()[8]).not.toHaveAttribute('readonly');
+    // Said once, by the entry's own live region, not again by the window's announcer.
+    expect(liveRegionsSaying('Request cancelled')).toHaveLength(1);
   });
 
   it('shows the error panel when a cancelled request may have reached the service', async () => {
@@ -268,5 +271,157 @@ describe('The window', () => {
     expect(about).toContainElement(document.activeElement as HTMLElement);
     await user.tab({ shift: true });
     expect(document.activeElement).toBe(close[close.length - 1]);
+  });
+});
+
+/** Opens Settings, flips demo mode and saves. */
+async function switchDemoMode(user: Awaited<ReturnType<typeof renderApp>>['user']) {
+  await user.click(screen.getByRole('button', { name: 'Settings' }));
+  const dialog = screen.getByRole('dialog', { name: 'Settings' });
+  await user.click(within(dialog).getByRole('switch', { name: 'Demo mode' }));
+  await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+  expect(screen.queryByRole('dialog')).toBeNull();
+}
+
+const OFF_NOTICE =
+  'Demo mode is now off: the next request goes to Microsoft and uses an activation.';
+
+describe('Switching demo mode under an answer', () => {
+  it('leaves a demo CID for the entry, IID kept, saying the next request goes to Microsoft', async () => {
+    const { user, api } = await renderApp({
+      settings: { demoMode: true },
+      api: { getCid: async ({ iid }) => success(iid, { fromHistory: true, source: 'simulator' }) },
+    });
+    await user.paste(IID63);
+    await user.keyboard('{Enter}');
+    expect(
+      await screen.findByRole('button', { name: 'Ask the simulator again…' }),
+    ).toBeInTheDocument();
+
+    await switchDemoMode(user);
+    // No way is left to confirm "no activation is used" for a request that would reach Microsoft.
+    expect(screen.queryByRole('button', { name: /again/ })).toBeNull();
+    expect(groupValues()).toEqual(grouped(IID63));
+    expect(await screen.findByText(OFF_NOTICE)).toBeVisible();
+    expect(liveRegionsSaying(OFF_NOTICE)).toHaveLength(1);
+    expect(groupInputs()[8]).toHaveFocus();
+    expect(api.getCid).toHaveBeenCalledTimes(1);
+
+    // Sent again from the entry, knowingly: an ordinary request, not a forced one.
+    await user.keyboard('{Enter}');
+    expect(api.getCid).toHaveBeenCalledTimes(2);
+    expect(api.getCid.mock.calls[1]![0]).toMatchObject({ iid: IID63, force: false });
+  });
+
+  it('leaves a demo error for the entry when demo mode is turned off', async () => {
+    const { user, api } = await renderApp({
+      settings: { demoMode: true },
+      api: { getCid: async () => failure({ kind: 'network', cause: 'refused' }) },
+    });
+    await user.paste(IID63);
+    await user.keyboard('{Enter}');
+    expect(await screen.findByRole('button', { name: 'Try again' })).toBeInTheDocument();
+    await switchDemoMode(user);
+    expect(screen.queryByRole('button', { name: 'Try again' })).toBeNull();
+    expect(await screen.findByText(OFF_NOTICE)).toBeVisible();
+    expect(groupValues()).toEqual(grouped(IID63));
+    expect(api.getCid).toHaveBeenCalledTimes(1);
+  });
+
+  it('tells a real answer from the next demo request when demo mode is turned on', async () => {
+    const { user } = await renderApp({
+      api: { getCid: async () => failure({ kind: 'network', cause: 'refused' }) },
+    });
+    await user.paste(IID63);
+    await user.keyboard('{Enter}');
+    await screen.findByRole('button', { name: 'Try again' });
+    await switchDemoMode(user);
+    expect(
+      await screen.findByText(
+        'Demo mode is now on: the next request goes to the built-in simulator and uses no activation.',
+      ),
+    ).toBeVisible();
+  });
+
+  it('keeps a CID that was not saved on screen: only copying and starting over are offered', async () => {
+    const warning = 'This Confirmation ID could not be saved to the history (disk full).';
+    const { user } = await renderApp({
+      settings: { demoMode: true },
+      api: { getCid: async ({ iid }) => success(iid, { warning, source: 'simulator' }) },
+    });
+    await user.paste(IID63);
+    await user.keyboard('{Enter}');
+    await screen.findByRole('heading', { name: /^Confirmation ID/ });
+    await switchDemoMode(user);
+    expect(screen.getByRole('list', { name: 'Confirmation ID groups' })).toBeVisible();
+    expect(screen.getByRole('alert')).toHaveTextContent(warning);
+  });
+
+  it('does not retry in the new mode an error that arrives after demo mode was switched', async () => {
+    const answer = deferred<CidOutcome>();
+    const { user, api } = await renderApp({
+      settings: { demoMode: true },
+      api: { getCid: () => answer.promise },
+    });
+    await user.paste(IID63);
+    await user.keyboard('{Enter}');
+    expect(screen.getByText('Asking the demo simulator…')).toBeVisible();
+    await switchDemoMode(user);
+    await act(async () => answer.resolve(failure({ kind: 'network', cause: 'refused' })));
+    expect(screen.getByText('Demo answer')).toBeVisible();
+
+    await user.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(api.getCid).toHaveBeenCalledTimes(1);
+    expect(await screen.findByText(OFF_NOTICE)).toBeVisible();
+    expect(groupValues()).toEqual(grouped(IID63));
+  });
+
+  it('does not offer to ask the simulator again once demo mode was turned off meanwhile', async () => {
+    const answer = deferred<CidOutcome>();
+    const { user } = await renderApp({
+      settings: { demoMode: true },
+      api: { getCid: () => answer.promise },
+    });
+    await user.paste(IID63);
+    await user.keyboard('{Enter}');
+    await switchDemoMode(user);
+    await act(async () =>
+      answer.resolve(success(IID63, { fromHistory: true, source: 'simulator' })),
+    );
+    expect(screen.getByRole('heading', { name: /^Confirmation ID/ })).toHaveTextContent('Demo CID');
+    expect(screen.queryByRole('button', { name: /again/ })).toBeNull();
+  });
+});
+
+describe('Sending again from a result or an error', () => {
+  it('gives the focus to the waiting panel, not to a read-only box', async () => {
+    const answers = [deferred<CidOutcome>(), deferred<CidOutcome>()];
+    let call = 0;
+    const { user, api } = await renderApp({ api: { getCid: () => answers[call++]!.promise } });
+    await user.paste(IID63);
+    await user.keyboard('{Enter}');
+    await act(async () => answers[0]!.resolve(failure({ kind: 'network', cause: 'refused' })));
+    await user.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(api.getCid).toHaveBeenCalledTimes(2);
+    const waiting = screen.getByText("Asking Microsoft's activation service…").closest('.waiting');
+    expect(waiting).toHaveFocus();
+    expect(groupInputs()[0]).not.toHaveFocus();
+  });
+
+  it('gives the focus to the waiting panel after asking again is confirmed', async () => {
+    const fresh = deferred<CidOutcome>();
+    let call = 0;
+    const { user } = await renderApp({
+      api: {
+        getCid: async ({ iid }) =>
+          call++ === 0 ? success(iid, { fromHistory: true }) : fresh.promise,
+      },
+    });
+    await user.paste(IID63);
+    await user.keyboard('{Enter}');
+    await user.click(await screen.findByRole('button', { name: 'Ask Microsoft again…' }));
+    await user.click(screen.getByRole('button', { name: 'Ask again and use an activation' }));
+    const waiting = screen.getByText("Asking Microsoft's activation service…").closest('.waiting');
+    expect(waiting).toHaveFocus();
   });
 });

@@ -19,6 +19,7 @@ import { AboutDialog } from './about-dialog';
 import { EnvironmentContext, type Environment } from './api';
 import { BatchView } from './batch-view';
 import { CidResult } from './cid-result';
+import { ConfirmDialog } from './confirm-dialog';
 import { describeError, ErrorPanel } from './error-panel';
 import { ErrorReference } from './error-reference';
 import { HistoryView } from './history-view';
@@ -70,11 +71,22 @@ type Screen =
       demo: boolean;
       cancelling: boolean;
     }
-  | { name: 'result'; outcome: CidSuccess; cid: Cid; demo: boolean }
+  | {
+      name: 'result';
+      outcome: CidSuccess;
+      cid: Cid;
+      demo: boolean;
+      /** The whole CID went to the clipboard: one that was not saved may be left without asking. */
+      copied: boolean;
+    }
   | { name: 'error'; error: CidDeskError; iid: string; demo: boolean; title?: string };
 
 type OpenDialog =
-  { name: 'settings' } | { name: 'about' } | { name: 'reference'; code: string | null } | null;
+  | { name: 'settings' }
+  | { name: 'about' }
+  | { name: 'reference'; code: string | null }
+  | { name: 'discard' }
+  | null;
 
 type FocusTarget =
   | { kind: 'heading' }
@@ -85,6 +97,19 @@ type FocusTarget =
   | null;
 
 const SETTINGS_PATIENCE_MS = 800;
+
+/**
+ * What the entry says when demo mode was switched under a result or an error: the request it
+ * offered would now go elsewhere, so the user sends it again knowing where.
+ */
+function modeSwitchedNotice(demoNow: boolean): Notice {
+  return {
+    text: demoNow
+      ? 'Demo mode is now on: the next request goes to the built-in simulator and uses no activation.'
+      : 'Demo mode is now off: the next request goes to Microsoft and uses an activation.',
+    lasts: 'one-edit',
+  };
+}
 
 export interface AppProps {
   environment: Environment;
@@ -126,15 +151,17 @@ export function App({ environment }: AppProps) {
   const heading = useRef<HTMLHeadingElement>(null);
   const main = useRef<HTMLElement>(null);
   const focusTarget = useRef<FocusTarget>(null);
+  // Settings saved in the window are newer than any answer to the first getSettings.
+  const settingsSaved = useRef(false);
 
   const demo = settings?.demoMode ?? false;
 
   useEffect(() => {
     let live = true;
     api.getSettings({}).then(
-      (loaded) => live && setSettings(loaded),
+      (loaded) => live && !settingsSaved.current && setSettings(loaded),
       () => {
-        if (!live) return;
+        if (!live || settingsSaved.current) return;
         setSettings({ ...DEFAULT_SETTINGS });
         setSettingsFailed(true);
       },
@@ -204,7 +231,7 @@ export function App({ environment }: AppProps) {
         });
         announce('The answer failed its check digits');
       } else {
-        setScreen({ name: 'result', outcome, cid: cid.value, demo: demoAnswer });
+        setScreen({ name: 'result', outcome, cid: cid.value, demo: demoAnswer, copied: false });
         announce(demoAnswer ? 'Demo Confirmation ID received' : 'Confirmation ID received');
       }
       focusTarget.current = { kind: 'heading' };
@@ -213,8 +240,8 @@ export function App({ environment }: AppProps) {
     const { error } = outcome;
     if (error.kind === 'network' && error.cause === 'cancelled' && !error.mayHaveReachedService) {
       setScreen({ name: 'entry' });
+      // The entry's own live region says it: an announcement too would say it twice.
       setNotice({ text: 'Request cancelled. Press Enter to send it again.', lasts: 'one-edit' });
-      announce('Request cancelled');
       focusTarget.current = { kind: 'group', index: 8 };
       return;
     }
@@ -255,11 +282,52 @@ export function App({ environment }: AppProps) {
     api.cancel({ requestId }).catch(() => undefined);
   }
 
+  /**
+   * Sends again from a result or an error screen, whose words (who is asked, what it costs) are
+   * those of the mode that answered. Demo mode switched since then would send the request
+   * elsewhere: the user goes back to the entry instead and is told where it would go.
+   */
+  function sendAgain(iid: string, force: boolean, answeredInDemo: boolean) {
+    if (answeredInDemo !== demo) {
+      backToEntry(modeSwitchedNotice(demo));
+      return;
+    }
+    void request(iid, force);
+  }
+
+  /** Back to the entry with the IID that was sent still in the boxes, and why. */
+  function backToEntry(reason: Notice) {
+    setScreen({ name: 'entry' });
+    setNotice(reason);
+    if (view === 'activate') focusTarget.current = { kind: 'group', index: 8 };
+  }
+
   function startOver() {
     setFields(emptyFields());
     setNotice(null);
     setScreen({ name: 'entry' });
     focusTarget.current = { kind: 'group', index: 0 };
+  }
+
+  /** A CID that is neither in the history nor copied is only on the screen: leaving it is asked. */
+  function newActivation() {
+    if (screen.name === 'result' && screen.outcome.warning && !screen.copied) {
+      setDialog({ name: 'discard' });
+      return;
+    }
+    startOver();
+  }
+
+  function settingsSavedAs(saved: Settings) {
+    settingsSaved.current = true;
+    setSettings(saved);
+    setSettingsFailed(false);
+    setDialog((open) => (open?.name === 'settings' ? null : open));
+    announce('Settings saved');
+    // A CID that was not saved stays: copying it and starting over do not depend on the mode.
+    const offersRequest =
+      screen.name === 'error' || (screen.name === 'result' && !screen.outcome.warning);
+    if (saved.demoMode !== demo && offersRequest) backToEntry(modeSwitchedNotice(saved.demoMode));
   }
 
   function editId() {
@@ -287,7 +355,7 @@ export function App({ environment }: AppProps) {
     if (command === 'new') {
       setDialog(null);
       setView('activate');
-      if (screen.name !== 'busy') startOver();
+      if (screen.name !== 'busy') newActivation();
     } else if (command === 'settings') setDialog({ name: 'settings' });
     else if (command === 'reference') setDialog({ name: 'reference', code: null });
     else if (command === 'about') setDialog({ name: 'about' });
@@ -410,8 +478,18 @@ export function App({ environment }: AppProps) {
                 outcome={screen.outcome}
                 cid={screen.cid}
                 demo={screen.demo}
-                onNew={startOver}
-                onAskAgain={() => void request(screen.outcome.iid, true)}
+                onNew={newActivation}
+                // Offered in the words of the mode that answered, so only while it is still on.
+                onAskAgain={
+                  screen.demo === demo
+                    ? () => sendAgain(screen.outcome.iid, true, screen.demo)
+                    : undefined
+                }
+                onCopied={() =>
+                  setScreen((shown) =>
+                    shown.name === 'result' && !shown.copied ? { ...shown, copied: true } : shown,
+                  )
+                }
                 headingRef={heading}
               />
             )}
@@ -421,7 +499,7 @@ export function App({ environment }: AppProps) {
                 iid={screen.iid}
                 demo={screen.demo}
                 title={screen.title}
-                onRetry={() => void request(screen.iid)}
+                onRetry={() => sendAgain(screen.iid, false, screen.demo)}
                 onEdit={editId}
                 onShowReference={(code) => setDialog({ name: 'reference', code })}
                 headingRef={heading}
@@ -459,15 +537,32 @@ export function App({ environment }: AppProps) {
 
         {dialog?.name === 'settings' && (
           <SettingsDialog
-            settings={settings ?? DEFAULT_SETTINGS}
+            settings={settings}
             onClose={() => setDialog(null)}
-            onSaved={(saved) => {
-              setSettings(saved);
-              setSettingsFailed(false);
-              setDialog(null);
-              announce('Settings saved');
-            }}
+            onSaved={settingsSavedAs}
           />
+        )}
+        {dialog?.name === 'discard' && (
+          <ConfirmDialog
+            title="Discard this Confirmation ID?"
+            confirmLabel="Discard it and start over"
+            tone="danger"
+            onClose={() => setDialog(null)}
+            onConfirm={() => {
+              setDialog(null);
+              startOver();
+            }}
+          >
+            <p>
+              This Confirmation ID could not be saved to the history, and it has not been copied.
+            </p>
+            <p>
+              <strong>
+                Once it is off the screen, it cannot be got back without using another activation.
+              </strong>{' '}
+              Copy it or write it down first.
+            </p>
+          </ConfirmDialog>
         )}
         {dialog?.name === 'reference' && (
           <ErrorReference highlight={dialog.code} onClose={() => setDialog(null)} />

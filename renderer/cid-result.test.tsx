@@ -206,3 +206,77 @@ describe('Confirmation ID result', () => {
     expect(groupInputs()[0]).toHaveFocus();
   });
 });
+
+describe('A Confirmation ID that could not be saved', () => {
+  const warning =
+    'This Confirmation ID could not be saved to the history (disk full). Write it down or copy it now.';
+  const unsaved = {
+    api: { getCid: async ({ iid }: { iid: string }) => success(iid, { warning }) },
+  };
+
+  it('is not discarded by "New activation" without a confirmation', async () => {
+    const { user } = await showCid(unsaved);
+    await user.click(screen.getByRole('button', { name: 'New activation' }));
+    const dialog = screen.getByRole('dialog', { name: 'Discard this Confirmation ID?' });
+    expect(dialog).toHaveAccessibleDescription(
+      'This Confirmation ID could not be saved to the history, and it has not been copied. Once it is off the screen, it cannot be got back without using another activation. Copy it or write it down first.',
+    );
+    expect(within(dialog).getByRole('button', { name: 'Cancel' })).toHaveFocus();
+    await user.keyboard('{Enter}');
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(screen.getByRole('list', { name: 'Confirmation ID groups' })).toBeVisible();
+    expect(screen.getByRole('button', { name: 'New activation' })).toHaveFocus();
+
+    await user.click(screen.getByRole('button', { name: 'New activation' }));
+    await user.click(screen.getByRole('button', { name: 'Discard it and start over' }));
+    expect(groupValues()).toEqual(Array(9).fill(''));
+    expect(groupInputs()[0]).toHaveFocus();
+  });
+
+  it("is not discarded by the menu's New without a confirmation", async () => {
+    const { sendCommand } = await showCid(unsaved);
+    sendCommand('new');
+    expect(screen.getByRole('dialog', { name: 'Discard this Confirmation ID?' })).toBeVisible();
+    expect(screen.getByRole('list', { name: 'Confirmation ID groups' })).toBeInTheDocument();
+  });
+
+  it.each([
+    ['Copy all'],
+    ['Copy with dashes'],
+    ['Copy command: slmgr.vbs /atp with the Confirmation ID'],
+  ])('may be left without asking once copied whole with "%s"', async (name) => {
+    const { user } = await showCid(unsaved);
+    await user.click(screen.getByRole('button', { name }));
+    await user.click(screen.getByRole('button', { name: 'New activation' }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(groupValues()).toEqual(Array(9).fill(''));
+  });
+
+  it('may be left without asking once every group was copied, but not after some', async () => {
+    const { user } = await showCid(unsaved);
+    for (const label of ['A', 'B', 'C', 'D', 'E', 'F', 'G']) {
+      await user.click(screen.getByRole('button', { name: `Copy group ${label}` }));
+    }
+    await user.click(screen.getByRole('button', { name: 'New activation' }));
+    await user.click(
+      within(screen.getByRole('dialog', { name: 'Discard this Confirmation ID?' })).getByRole(
+        'button',
+        { name: 'Cancel' },
+      ),
+    );
+    await user.click(screen.getByRole('button', { name: 'Copy group H' }));
+    await user.click(screen.getByRole('button', { name: 'New activation' }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(groupValues()).toEqual(Array(9).fill(''));
+  });
+
+  it('still asks when the clipboard refused the copy', async () => {
+    const { user } = await showCid({
+      ...unsaved,
+      clipboard: { writeText: vi.fn(async () => Promise.reject(new Error('denied'))) },
+    });
+    await user.click(screen.getByRole('button', { name: 'Copy all' }));
+    await user.click(screen.getByRole('button', { name: 'New activation' }));
+    expect(screen.getByRole('dialog', { name: 'Discard this Confirmation ID?' })).toBeVisible();
+  });
+});

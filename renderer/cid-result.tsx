@@ -1,5 +1,5 @@
 /** The Confirmation ID, in the eight boxes A to H Windows asks for, with ways to copy and use it. */
-import { useState, type Ref } from 'react';
+import { useEffect, useEffectEvent, useRef, useState, type Ref } from 'react';
 import type { CidSuccess } from '../shared/activation';
 import { CID_GROUP_LABELS, formatCid, type Cid } from '../shared/cid';
 import { ConfirmDialog } from './confirm-dialog';
@@ -20,8 +20,16 @@ export interface CidResultProps {
    * refused. Called only after the user confirmed that it uses another activation.
    */
   onAskAgain?(): void;
+  /**
+   * Told when the whole Confirmation ID has gone to the clipboard, in one piece or group by group:
+   * one that could not be saved to the history is then no longer only on the screen.
+   */
+  onCopied?(): void;
   headingRef?: Ref<HTMLHeadingElement>;
 }
+
+/** The copy buttons whose text holds all 48 digits. */
+const WHOLE_CID_SOURCES: ReadonlySet<string> = new Set(['all', 'dashes', 'atp', 'actcid']);
 
 interface Command {
   id: string;
@@ -59,8 +67,26 @@ const PRODUCTS: readonly { id: Product; label: string }[] = [
 ];
 
 /** The result screen. */
-export function CidResult({ outcome, cid, demo, onNew, onAskAgain, headingRef }: CidResultProps) {
+export function CidResult({
+  outcome,
+  cid,
+  demo,
+  onNew,
+  onAskAgain,
+  onCopied,
+  headingRef,
+}: CidResultProps) {
   const { feedback, copy } = useCopy();
+  const groupsCopied = useRef(new Set<string>());
+  const tellCopied = useEffectEvent(() => onCopied?.());
+  // Only a copy that succeeded counts, and the feedback is where its success shows.
+  useEffect(() => {
+    if (!feedback?.ok) return;
+    if (feedback.source.startsWith('group-')) groupsCopied.current.add(feedback.source);
+    if (WHOLE_CID_SOURCES.has(feedback.source) || groupsCopied.current.size === cid.groups.length) {
+      tellCopied();
+    }
+  }, [feedback, cid.groups.length]);
   const [product, setProduct] = useState<Product>('windows');
   const [confirming, setConfirming] = useState(false);
   const service = demo ? 'the simulator' : 'Microsoft';

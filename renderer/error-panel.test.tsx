@@ -188,6 +188,27 @@ describe('Error panel', () => {
     expect(second!.requestId).not.toBe(first!.requestId);
   });
 
+  it('words the confirmation by cause for a request cancelled after it was sent', async () => {
+    const { user } = await showError(
+      failure({ kind: 'network', cause: 'cancelled', mayHaveReachedService: true }),
+    );
+    await user.click(screen.getByRole('button', { name: 'Try again…' }));
+    const dialog = screen.getByRole('dialog', { name: 'Ask Microsoft again?' });
+    expect(dialog).toHaveAccessibleDescription(
+      'The request was cancelled after it had been sent to Microsoft, so an activation may have been used for it. CID Desk goes on waiting for its answer in the background and keeps any Confirmation ID it brings in the history. If that answer brings a Confirmation ID, trying again shows it from the history without using another activation. If it brings none, trying again sends a new request, which may use another activation of the product key.',
+    );
+    // Main does know about a CID that answer brings: the timeout's wording would be wrong here.
+    expect(dialog).not.toHaveTextContent(/cannot know/);
+  });
+
+  it('says CID Desk cannot know of a CID issued after a timeout', async () => {
+    const { user } = await showError({ ok: false, error: timeout });
+    await user.click(screen.getByRole('button', { name: 'Try again…' }));
+    expect(screen.getByRole('dialog', { name: 'Ask Microsoft again?' })).toHaveTextContent(
+      'a Confirmation ID issued in the meantime is not lost to you, but CID Desk cannot know about it.',
+    );
+  });
+
   it('goes back to the entry with the IID kept', async () => {
     const { user } = await showError({ ok: false, error: timeout });
     await user.click(screen.getByRole('button', { name: 'Edit ID' }));

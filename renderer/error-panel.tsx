@@ -110,6 +110,45 @@ export function supportDetails(
   return lines.join('\n');
 }
 
+/**
+ * What trying again risks, by what ended the last request. One cancelled after it was sent goes on
+ * in main, which keeps the Confirmation ID it brings: a retry is then answered from the history.
+ */
+function retryWarning(error: CidDeskError, service: string): ReactNode {
+  if (error.kind === 'network' && error.cause === 'cancelled') {
+    return (
+      <>
+        <p>
+          The request was cancelled after it had been sent to {service}, so an activation may have
+          been used for it. CID Desk goes on waiting for its answer in the background and keeps any
+          Confirmation ID it brings in the history.
+        </p>
+        <p>
+          If that answer brings a Confirmation ID, trying again shows it from the history without
+          using another activation.{' '}
+          <strong>
+            If it brings none, trying again sends a new request, which may use another activation of
+            the product key.
+          </strong>
+        </p>
+      </>
+    );
+  }
+  return (
+    <>
+      <p>
+        The last request may have reached {service} before it failed, so an activation may already
+        have been used for it.
+      </p>
+      <p>
+        <strong>Trying again may use another activation of the product key.</strong> If you can,
+        wait a few minutes first: a Confirmation ID issued in the meantime is not lost to you, but
+        CID Desk cannot know about it.
+      </p>
+    </>
+  );
+}
+
 export interface ErrorPanelProps {
   error: CidDeskError;
   /** The IID that was sent. */
@@ -119,6 +158,11 @@ export interface ErrorPanelProps {
   demo: boolean;
   /** Replaces the usual title, for failures that happen inside the window itself. */
   title?: string;
+  /**
+   * False for a request that never uses an activation, such as checking the remaining count: the
+   * panel then warns about none and tries again without asking. True when left out.
+   */
+  costsActivation?: boolean;
   onRetry(): void;
   onEdit(): void;
   onShowReference(code: string | null): void;
@@ -132,15 +176,17 @@ export function ErrorPanel({
   pid,
   demo,
   title,
+  costsActivation = true,
   onRetry,
   onEdit,
   onShowReference,
   headingRef,
 }: ErrorPanelProps) {
   const view = describeError(error, demo);
+  const service = demo ? 'the simulator' : 'Microsoft';
   const { feedback, copy } = useCopy();
   // A retry that may spend a second activation is asked for twice, never sent on one click.
-  const risky = mayHaveUsedActivation(error);
+  const risky = costsActivation && mayHaveUsedActivation(error);
   const [confirming, setConfirming] = useState(false);
   const headingId = useId();
   const details =
@@ -184,7 +230,7 @@ export function ErrorPanel({
           </span>
         </p>
       )}
-      {mayHaveUsedActivation(error) && (
+      {risky && (
         <p className="callout is-warning">
           <WarningIcon />
           <span>
@@ -251,7 +297,7 @@ export function ErrorPanel({
 
       {confirming && (
         <ConfirmDialog
-          title={`Ask ${demo ? 'the simulator' : 'Microsoft'} again?`}
+          title={`Ask ${service} again?`}
           confirmLabel="Try again"
           onClose={() => setConfirming(false)}
           onConfirm={() => {
@@ -259,15 +305,7 @@ export function ErrorPanel({
             onRetry();
           }}
         >
-          <p>
-            The last request may have reached {demo ? 'the simulator' : 'Microsoft'} before it
-            failed, so an activation may already have been used for it.
-          </p>
-          <p>
-            <strong>Trying again may use another activation of the product key.</strong> If you can,
-            wait a few minutes first: a Confirmation ID issued in the meantime is not lost to you,
-            but CID Desk cannot know about it.
-          </p>
+          {retryWarning(error, service)}
         </ConfirmDialog>
       )}
     </section>

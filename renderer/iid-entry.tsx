@@ -2,10 +2,12 @@
  * The nine Installation ID boxes, the form switch and the state of every group as the user types.
  */
 import {
+  useEffect,
   useId,
   useImperativeHandle,
   useLayoutEffect,
   useRef,
+  useState,
   type ClipboardEvent,
   type FormEvent,
   type KeyboardEvent,
@@ -67,6 +69,13 @@ export function IidEntry({
   const inputs = useRef<(HTMLInputElement | null)[]>([]);
   const pendingFocus = useRef<{ index: number; caret: 'start' | 'end' } | null>(null);
   const status = describeFields(fields);
+  // A live region reads out what changes in it, not what it holds when it appears: a notice the
+  // form opens with (after demo mode was switched, say) is put in a frame after the region.
+  const [regionReady, setRegionReady] = useState(false);
+  useEffect(() => {
+    const frame = requestAnimationFrame(() => setRegionReady(true));
+    return () => cancelAnimationFrame(frame);
+  }, []);
 
   useImperativeHandle(handle, () => ({
     focusGroup(index) {
@@ -221,7 +230,9 @@ export function IidEntry({
                 size={7}
                 value={group}
                 readOnly={busy}
-                autoFocus={index === 0}
+                // Sent again from a result or an error, the form comes back busy: the waiting
+                // panel takes the focus then, so that waiting is what a screen reader says.
+                autoFocus={index === 0 && !busy}
                 onChange={(event) =>
                   apply(typeInto(fields, index, event.currentTarget.value), index)
                 }
@@ -246,7 +257,7 @@ export function IidEntry({
             <ErrorIcon />
             <span>{problem}</span>
           </p>
-        ) : notice ? (
+        ) : notice && regionReady ? (
           <p className="message is-info">
             <InfoIcon />
             <span>{notice.text}</span>

@@ -2,7 +2,7 @@ import { act, cleanup, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RemainingOutcome } from '../shared/activation';
 import { serviceError } from '../shared/error-catalog';
-import { deferred, failure, renderApp } from './test-support';
+import { deferred, failure, liveRegionsSaying, renderApp } from './test-support';
 
 afterEach(cleanup);
 
@@ -104,6 +104,42 @@ describe('Remaining activations view', () => {
     expect(screen.getByText('Check cancelled.')).toBeVisible();
     expect(pidField()).toHaveFocus();
     expect(screen.getByRole('button', { name: 'Check' })).toBeEnabled();
+    expect(liveRegionsSaying('Check cancelled')).toHaveLength(1);
+  });
+
+  it('treats a check cancelled after it was sent as cancelled: it cost nothing', async () => {
+    const { user, answer } = await check();
+    await user.click(screen.getByRole('button', { name: 'Cancel' }));
+    await act(async () =>
+      answer.resolve(failure({ kind: 'network', cause: 'cancelled', mayHaveReachedService: true })),
+    );
+    expect(screen.getByText('Check cancelled.')).toBeVisible();
+    expect(screen.queryByText(/activation may have been used/)).toBeNull();
+    expect(liveRegionsSaying('Check cancelled')).toHaveLength(1);
+  });
+
+  it('tries a check that timed out again at once, warning of no activation', async () => {
+    const { user, api, answer } = await check();
+    await act(async () =>
+      answer.resolve(
+        failure({
+          kind: 'network',
+          cause: 'timeout',
+          mayHaveReachedService: true,
+          message: "Microsoft's activation service did not answer within 30 seconds.",
+        }),
+      ),
+    );
+    expect(
+      screen.getByRole('heading', { level: 1, name: "Microsoft didn't answer in time" }),
+    ).toHaveFocus();
+    expect(screen.queryByText(/may have been used/)).toBeNull();
+    expect(screen.queryByText(/another activation/)).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Try again…' })).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(api.getRemaining).toHaveBeenCalledTimes(2);
+    expect(api.getRemaining.mock.calls[1]![0]).toMatchObject({ pid: MAK_PID });
   });
 
   it('explains a refusal in the error panel, naming the Extended PID', async () => {

@@ -105,7 +105,8 @@ export function RemainingView({
       return;
     }
     const { error } = outcome;
-    if (error.kind === 'network' && error.cause === 'cancelled' && !error.mayHaveReachedService) {
+    // Checking uses no activation, so a check cancelled even after it was sent has cost nothing.
+    if (error.kind === 'network' && error.cause === 'cancelled') {
       setState({ name: 'form', notice: 'Check cancelled.' });
       announce('Check cancelled');
       focusNext.current = 'input';
@@ -173,8 +174,9 @@ export function RemainingView({
             On the machine with the MAK installed, run <code>slmgr.vbs /dlv</code> and copy its
             &ldquo;Extended PID&rdquo; line.
           </p>
+          {/* Not a live region: the window's announcer says it, once. */}
           {state.name === 'form' && state.notice && (
-            <p className="message is-info" role="status">
+            <p className="message is-info">
               <InfoIcon />
               <span>{state.notice}</span>
             </p>
@@ -257,6 +259,7 @@ export function RemainingView({
           pid={state.pid}
           demo={state.demo}
           title={state.error.kind === 'invalid-input' ? "The Extended PID isn't valid" : undefined}
+          costsActivation={false}
           onRetry={() => void check(undefined, state.pid)}
           onEdit={() => {
             setState({ name: 'form', notice: null });

@@ -1,6 +1,8 @@
-import { cleanup, screen, within } from '@testing-library/react';
+import { act, cleanup, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { renderApp } from './test-support';
+import type { SaveSettingsResult } from '../shared/ipc';
+import { DEFAULT_SETTINGS, type Settings } from '../shared/settings';
+import { deferred, renderApp } from './test-support';
 
 afterEach(cleanup);
 
@@ -123,5 +125,46 @@ describe('Settings', () => {
     expect(group2).toHaveFocus();
     // Escape closed the dialog only: it did not also clear the entry behind it.
     expect(screen.getByRole('textbox', { name: 'Group 1 of 9' })).toHaveValue('7221196');
+  });
+
+  it('cannot be closed while saving, and closes itself once main has answered', async () => {
+    const saved = deferred<SaveSettingsResult>();
+    const { user, dialog } = await openSettings({ api: { saveSettings: () => saved.promise } });
+    await user.click(within(dialog).getByRole('switch', { name: 'Demo mode' }));
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+    expect(within(dialog).getByRole('button', { name: 'Saving…' })).toBeDisabled();
+    expect(within(dialog).getByRole('button', { name: 'Cancel' })).toBeDisabled();
+    await user.keyboard('{Escape}');
+    await user.click(within(dialog).getByRole('button', { name: 'Close' }));
+    expect(screen.getByRole('dialog', { name: 'Settings' })).toBe(dialog);
+    expect(screen.queryByText(/DEMO MODE/)).toBeNull();
+
+    await act(async () =>
+      saved.resolve({ ok: true, settings: { ...DEFAULT_SETTINGS, demoMode: true } }),
+    );
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(screen.getByText(/DEMO MODE/)).toBeVisible();
+  });
+
+  it('waits for the stored settings instead of offering the defaults to save', async () => {
+    const stored = deferred<Settings>();
+    const { user, api } = await renderApp({ api: { getSettings: () => stored.promise } });
+    await user.click(screen.getByRole('button', { name: 'Settings' }));
+    const dialog = screen.getByRole('dialog', { name: 'Settings' });
+    expect(within(dialog).getByRole('status')).toHaveTextContent('Reading the settings…');
+    expect(within(dialog).queryByRole('button', { name: 'Save' })).toBeNull();
+    expect(within(dialog).queryByRole('spinbutton', { name: 'Timeout' })).toBeNull();
+
+    await act(async () => stored.resolve({ pid: OWN_PID, timeoutSeconds: 45, demoMode: false }));
+    const form = screen.getByRole('dialog', { name: 'Settings' });
+    expect(within(form).getByRole('textbox', { name: 'My own Extended PID' })).toHaveValue(OWN_PID);
+    expect(within(form).getByRole('spinbutton', { name: 'Timeout' })).toHaveValue(45);
+    expect(form).toContainElement(document.activeElement as HTMLElement);
+    await user.click(within(form).getByRole('button', { name: 'Save' }));
+    expect(api.saveSettings).toHaveBeenCalledWith({
+      pid: OWN_PID,
+      timeoutSeconds: 45,
+      demoMode: false,
+    });
   });
 });

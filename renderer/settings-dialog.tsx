@@ -7,7 +7,11 @@ import { ErrorIcon } from './icons';
 import { Modal } from './modal';
 
 export interface SettingsDialogProps {
-  settings: Settings;
+  /**
+   * Null while main has not answered yet: the dialog waits for them rather than start from the
+   * defaults, which saving would store over the Extended PID and timeout on record.
+   */
+  settings: Settings | null;
   onSaved(settings: Settings): void;
   onClose(): void;
 }
@@ -27,6 +31,24 @@ function FieldError({ id, text }: { id: string; text: string | undefined }) {
 
 /** The settings dialog; saving goes through main, which checks everything again. */
 export function SettingsDialog({ settings, onSaved, onClose }: SettingsDialogProps) {
+  if (settings === null) {
+    return (
+      <Modal title="Settings" onClose={onClose}>
+        <p className="setting-hint" role="status">
+          Reading the settings…
+        </p>
+      </Modal>
+    );
+  }
+  return <SettingsForm settings={settings} onSaved={onSaved} onClose={onClose} />;
+}
+
+/** The form, once the settings on record are known. */
+function SettingsForm({
+  settings,
+  onSaved,
+  onClose,
+}: SettingsDialogProps & { settings: Settings }) {
   const { api } = useEnvironment();
   const id = useId();
   const formId = `${id}-form`;
@@ -40,6 +62,12 @@ export function SettingsDialog({ settings, onSaved, onClose }: SettingsDialogPro
   const [failure, setFailure] = useState<string | null>(null);
   const pidInput = useRef<HTMLInputElement>(null);
   const timeoutInput = useRef<HTMLInputElement>(null);
+
+  // Once Save is pressed the settings may be stored whatever the window does: the dialog stays
+  // until main answers, so that closing it never looks like cancelling a change that was made.
+  function close() {
+    if (!saving) onClose();
+  }
 
   const parsedPid = parsePid(pidText);
   // The PID is checked as it is typed, but an empty field is only a problem once Save is pressed.
@@ -101,10 +129,10 @@ export function SettingsDialog({ settings, onSaved, onClose }: SettingsDialogPro
   return (
     <Modal
       title="Settings"
-      onClose={onClose}
+      onClose={close}
       footer={
         <>
-          <button type="button" className="button" onClick={onClose}>
+          <button type="button" className="button" onClick={close} disabled={saving}>
             Cancel
           </button>
           <button type="submit" form={formId} className="button primary" disabled={saving}>

@@ -4,16 +4,15 @@
  * typing, in Debian's Chromium with a stand-in for the preload bridge that answers at once.
  */
 import { spawnSync } from 'node:child_process';
-import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { extname, join, sep } from 'node:path';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type * as PlaywrightTest from '@playwright/test';
 import { API_EVENTS, API_KEY, API_METHODS } from '../shared/ipc';
+import { serveRendererOverHttp } from '../electron/test-fixtures/serve-renderer';
 import { DEFAULT_SETTINGS } from '../shared/settings';
 import { msSince, quantile, timing, value, type Figure } from './stats';
 
@@ -26,11 +25,6 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--no-first-run',
 ];
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-};
 const FIRST_FIELD_LABEL = 'Group 1 of 9';
 
 /**
@@ -130,43 +124,12 @@ function weigh(dir: string): Figure[] {
   ];
 }
 
-/** Serves `dir` on 127.0.0.1, files only, never above it. */
-async function serve(dir: string): Promise<{ origin: string; close(): Promise<void> }> {
-  const server = createServer((request, response) => {
-    const pathname = new URL(request.url ?? '/', 'http://x').pathname;
-    let file = '';
-    let isFile = false;
-    try {
-      file = join(dir, pathname === '/' ? 'index.html' : decodeURIComponent(pathname));
-      isFile = file.startsWith(dir + sep) && statSync(file).isFile();
-    } catch {
-      // A name that cannot be decoded or found is answered 404 below.
-    }
-    if (!isFile) {
-      response.writeHead(404).end();
-      return;
-    }
-    response.writeHead(200, { 'Content-Type': MIME[extname(file)] ?? 'application/octet-stream' });
-    createReadStream(file).pipe(response);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
-}
-
 async function timeToInteractive(root: string, dir: string): Promise<Figure[]> {
   // The bench runs from a bundle outside the checkout: Playwright is taken from the checkout.
   const { chromium } = createRequire(join(root, 'package.json'))(
     '@playwright/test',
   ) as typeof PlaywrightTest;
-  const server = await serve(dir);
+  const server = await serveRendererOverHttp(dir);
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: CHROMIUM_ARGS,

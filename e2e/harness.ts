@@ -9,8 +9,6 @@ import { test as base, expect, type Page } from '@playwright/test';
 import { buildSync } from 'esbuild';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,13 +23,16 @@ import {
 } from '../shared/ipc';
 import type { Settings } from '../shared/settings';
 import type { ActivationFetch } from '../electron/activation-client';
-import { APP_HOST, APP_SCHEME, createAppProtocolHandler } from '../electron/app-protocol';
 import { createAppServices } from '../electron/app-services';
 import { createHandlers, type HandlerSet } from '../electron/handlers';
 import { HISTORY_FILE_NAME } from '../electron/history-store';
 import { dispatch } from '../electron/ipc-main';
 import { createSettingsStore, SETTINGS_FILE } from '../electron/settings-store';
 import { startSimulator, type Simulator } from '../electron/simulator';
+import {
+  serveRendererOverHttp,
+  type ServedRenderer,
+} from '../electron/test-fixtures/serve-renderer';
 
 /** The checkout this file belongs to, whatever folder Playwright was started from. */
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -71,41 +72,18 @@ function checkRendererBuild(): void {
 }
 checkRendererBuild();
 
-interface ServedRenderer {
-  origin: string;
-  close(): Promise<void>;
-}
-
 /**
- * Serves a copy of the built renderer on 127.0.0.1 through the app:// handler main registers for
- * the Electron window (electron/app-protocol.ts): the same files, types and
- * Content-Security-Policy header. Only the scheme differs, as Chromium outside Electron loads
- * pages from http and https only. The copy keeps a rebuild of dist/ during the run from pulling
- * files out from under the tests.
+ * Serves a copy of the built renderer on 127.0.0.1 through main's app:// handler. The copy keeps
+ * a rebuild of dist/ during the run from pulling files out from under the tests.
  */
 async function serveRenderer(): Promise<ServedRenderer> {
   const root = await mkdtemp(path.join(tmpdir(), 'cid-desk-e2e-renderer-'));
   await cp(RENDERER_DIR, root, { recursive: true });
-  const handle = createAppProtocolHandler(root);
-  const server: Server = createServer((request, response) => {
-    void (async () => {
-      const answer = await handle({
-        url: `${APP_SCHEME}://${APP_HOST}${request.url ?? '/'}`,
-        method: request.method ?? 'GET',
-      });
-      response.writeHead(answer.status, Object.fromEntries(answer.headers));
-      response.end(answer.body ? Buffer.from(await answer.arrayBuffer()) : undefined);
-    })().catch(() => response.destroy());
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const served = await serveRendererOverHttp(root);
   return {
-    origin: `http://127.0.0.1:${port}`,
+    origin: served.origin,
     close: async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await served.close();
       await rm(root, { recursive: true, force: true });
     },
   };

@@ -98,6 +98,20 @@ describe('The window', () => {
     expect(screen.getByText(/an activation may have been used/)).toBeVisible();
   });
 
+  it('does not warn of an activation when a demo request may have reached the simulator', async () => {
+    const { user, api, answer } = await startRequest({ settings: { demoMode: true } });
+    await user.keyboard('{Escape}');
+    await act(async () =>
+      answer.resolve(failure({ kind: 'network', cause: 'cancelled', mayHaveReachedService: true })),
+    );
+    expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('Request cancelled');
+    expect(screen.queryByText(/activation may have been used/)).toBeNull();
+    // Trying again asks nothing: the simulator spends no activation.
+    await user.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(api.getCid).toHaveBeenCalledTimes(2);
+  });
+
   it('shows the CID when the answer arrives and ignores menu "new" while busy', async () => {
     const { answer, sendCommand } = await startRequest();
     sendCommand('new');

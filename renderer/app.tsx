@@ -499,6 +499,8 @@ export function App({ environment }: AppProps) {
                 iid={screen.iid}
                 demo={screen.demo}
                 title={screen.title}
+                // The simulator spends nothing: a lost demo answer cost no activation.
+                costsActivation={!screen.demo}
                 onRetry={() => sendAgain(screen.iid, false, screen.demo)}
                 onEdit={editId}
                 onShowReference={(code) => setDialog({ name: 'reference', code })}

@@ -187,7 +187,8 @@ export const test = base.extend<AppOptions & { app: AppHarness }, { renderer: Se
     { page, context, renderer, initialSettings, configuredEndpoint, initialHistory },
     use,
   ) => {
-    const simulator = await startSimulator();
+    // It stands in for Microsoft: its answers are filed as the service's, as in the real app.
+    const simulator = await startSimulator({ identify: false });
     const dataDir = await mkdtemp(path.join(tmpdir(), 'cid-desk-e2e-'));
     const problems: string[] = [];
     /** Every main side started (restart() starts another), so the end can wait for them all. */

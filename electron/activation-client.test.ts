@@ -16,7 +16,7 @@ import {
   type ActivationFetch,
   type SendOptions,
 } from './activation-client';
-import { simulatedCid, startSimulator, type Simulator } from './simulator';
+import { SIMULATOR_HEADER, simulatedCid, startSimulator, type Simulator } from './simulator';
 import { DEMO_IIDS, DEMO_PIDS } from './simulator-scenarios';
 
 const NOT_SENT = 'Nothing reached the service, so no activation was used.';
@@ -63,6 +63,18 @@ function counting(inner: ActivationFetch = fetch) {
   };
   return { fetch: counted, calls };
 }
+
+/** The simulator's answers exactly, less the header by which it names itself. */
+const withoutSimulatorHeader: ActivationFetch = async (input, init) => {
+  const response = await fetch(input, init);
+  const headers = new Headers(response.headers);
+  headers.delete(SIMULATOR_HEADER);
+  return new Response(response.body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers,
+  });
+};
 
 async function deadPort(): Promise<number> {
   const server = createTcpServer();
@@ -114,6 +126,7 @@ describe('what goes on the wire', () => {
         activationRemaining: '-1',
         batchId: SAMPLE_SUCCESS.batchId,
       },
+      simulated: true,
     });
   });
 });
@@ -160,6 +173,7 @@ describe('answers from the simulator', () => {
         remaining: 0,
         batchId: expect.any(String),
       },
+      simulated: true,
     });
     const blocked = failure(
       await send({ type: 'remaining', pid: DEMO_PIDS.blocked as ExtendedPid }),
@@ -313,6 +327,81 @@ describe('answers from the simulator', () => {
     );
     expect(counted.calls).toHaveLength(1);
     expect(sim.requestCount).toBe(1);
+  });
+});
+
+describe('whether the simulator answered', () => {
+  /** A CID, an error code, a web page, a redirect, a cut-off answer and a count. */
+  async function askAll(fetchFn: ActivationFetch) {
+    const options = { fetch: fetchFn };
+    const results = [
+      await send(cid(SAMPLE_SUCCESS.iid), options),
+      await send(cid(SAMPLE_BLOCKED.iid), options),
+      await send(cid(DEMO_IIDS['html-503']), options),
+      await send(cid(DEMO_IIDS.redirect), options),
+      await send(cid(DEMO_IIDS.reset), options),
+      await send({ type: 'remaining', pid: DEFAULT_PID }, options),
+    ];
+    expect(results.map((result) => result.ok)).toEqual([true, false, false, false, false, true]);
+    return results;
+  }
+
+  it('is reported with every answer that carries its header, failures included', async () => {
+    const results = await askAll(fetch);
+    expect(results.map((result) => result.simulated)).toEqual([true, true, true, true, true, true]);
+  });
+
+  it('is not reported for the very same answers without the header', async () => {
+    const results = await askAll(withoutSimulatorHeader);
+    expect(results.map((result) => result.simulated)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
+    // Nothing else changed: the CID is read as before.
+    expect(results[0]!.ok && results[0]!.value.type === 'cid' && results[0]!.value.cid.digits).toBe(
+      SAMPLE_SUCCESS.cid,
+    );
+  });
+
+  it('is not reported when no answer came at all', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const results = [
+      await send(cid(SAMPLE_SUCCESS.iid), {
+        endpoint: new URL(`http://127.0.0.1:${await deadPort()}${new URL(sim.url).pathname}`),
+      }),
+      await send(cid(SAMPLE_SUCCESS.iid), { signal: controller.signal }),
+      await send(cid(DEMO_IIDS.hang), { timeoutMs: 200 }),
+    ];
+    expect(results.map((result) => [result.ok, result.simulated])).toEqual([
+      [false, false],
+      [false, false],
+      [false, false],
+    ]);
+  });
+
+  it('is reported for any server that sends the header: its answer then only looks made up', async () => {
+    const fake = counting(
+      async () =>
+        new Response(
+          buildSoapResponse(
+            buildInnerResponse({
+              responseType: 1,
+              batchId: SAMPLE_SUCCESS.batchId,
+              pid: DEFAULT_PID,
+              iid: SAMPLE_SUCCESS.iid,
+              cid: SAMPLE_SUCCESS.cid,
+            }),
+          ),
+          { status: 200, headers: { 'x-cid-desk-simulator': 'yes' } },
+        ),
+    );
+    const result = await send(cid(SAMPLE_SUCCESS.iid), { fetch: fake.fetch });
+    expect(result).toMatchObject({ ok: true, simulated: true });
   });
 });
 

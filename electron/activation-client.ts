@@ -24,6 +24,7 @@ import {
   type ActivationRequest,
 } from '../shared/request';
 import { parseActivationResponse, type ActivationAnswer } from '../shared/response';
+import { SIMULATOR_HEADER } from './simulator';
 
 /** What the client needs of a fetch; Node's fetch and Electron's net.fetch both qualify. */
 export type ActivationFetch = (input: string, init: RequestInit) => Promise<Response>;
@@ -38,6 +39,19 @@ export interface SendOptions {
   /** Pause before the single retry of a request that certainly did not reach the service. */
   retryDelayMs?: number;
 }
+
+/**
+ * What one request came to, and who gave the answer it came to. `simulated` is true when the
+ * answer carried the simulator's header (SIMULATOR_HEADER): CID Desk's own simulator made it up,
+ * whether in demo mode or as `cid-desk simulate` reached through an endpoint set by hand, so a
+ * CID in it is not real. False when no answer arrived at all, or one without the header.
+ *
+ * Any server can send the header, and one that only claims to be the simulator is taken at its
+ * word. That is harmless: its answer is then filed and shown as a demo one, and a demo CID never
+ * answers a request to the real service; the worst is a real CID that looks made up. The opposite
+ * mistake, a made-up CID filed as real, is the one the header exists to prevent.
+ */
+export type SentAnswer = Result<ActivationAnswer> & { simulated: boolean };
 
 /** An honest answer is a few kilobytes; anything past this is not read. */
 export const MAX_RESPONSE_BYTES = 1024 * 1024;
@@ -116,6 +130,8 @@ interface Exchange {
   host: string;
   /** 1, or 2 while the single retry is under way. */
   attempt: number;
+  /** Set once an answer carrying the simulator's header has arrived. */
+  simulated: boolean;
 }
 
 /**
@@ -126,8 +142,8 @@ interface Exchange {
 export async function sendActivationRequest(
   request: ActivationRequest,
   options: SendOptions,
-): Promise<Result<ActivationAnswer>> {
-  if (options.signal?.aborted) return fail(cancelledBeforeSending());
+): Promise<SentAnswer> {
+  if (options.signal?.aborted) return { ...fail(cancelledBeforeSending()), simulated: false };
   const signed = await buildSignedRequest(request);
   const exchange: Exchange = {
     controller: new AbortController(),
@@ -136,6 +152,7 @@ export async function sendActivationRequest(
     timeoutMs: options.timeoutMs,
     host: options.endpoint.host,
     attempt: 1,
+    simulated: false,
   };
   const timer = setTimeout(() => {
     exchange.timedOut = true;
@@ -148,21 +165,28 @@ export async function sendActivationRequest(
   options.signal?.addEventListener('abort', onCancel, { once: true });
 
   try {
-    const send = () => attempt(request, signed.body, options, exchange);
-    const first = await send();
-    if (first.ok || !worthRetrying(first.error)) return first;
-    if (
-      !(await pause(options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS, exchange.controller.signal))
-    ) {
-      // Stopped while waiting to retry: still nothing has been sent.
-      return fail(exchange.cancelled ? cancelledBeforeSending() : first.error);
-    }
-    exchange.attempt = 2;
-    return await send();
+    const result = await attemptWithRetry(request, signed.body, options, exchange);
+    return { ...result, simulated: exchange.simulated };
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', onCancel);
   }
+}
+
+async function attemptWithRetry(
+  request: ActivationRequest,
+  body: string,
+  options: SendOptions,
+  exchange: Exchange,
+): Promise<Result<ActivationAnswer>> {
+  const first = await attempt(request, body, options, exchange);
+  if (first.ok || !worthRetrying(first.error)) return first;
+  if (!(await pause(options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS, exchange.controller.signal))) {
+    // Stopped while waiting to retry: still nothing has been sent.
+    return fail(exchange.cancelled ? cancelledBeforeSending() : first.error);
+  }
+  exchange.attempt = 2;
+  return attempt(request, body, options, exchange);
 }
 
 function worthRetrying(error: CidDeskError): boolean {
@@ -203,6 +227,9 @@ async function attempt(
     return fail(classifyFailure(error, exchange, false));
   }
 
+  // Noted before anything else is looked at: whatever this answer comes to, a CID, an error code
+  // or a failure, it is the simulator's.
+  exchange.simulated = response.headers.has(SIMULATOR_HEADER);
   const status = response.status;
   // The reason phrase and page title are the server's words: shown, so made printable.
   const statusText = printable(response.statusText || STATUS_CODES[status] || '').slice(0, 100);

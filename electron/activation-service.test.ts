@@ -10,10 +10,11 @@ import {
   type ActivationServiceOptions,
   type HistoryAccess,
 } from './activation-service';
+import type { ActivationFetch } from './activation-client';
 import { lazyHistory } from './history-access';
 import { acquireLock } from './history-lock';
 import { HISTORY_FILE_NAME, historyPairKey, type HistoryStore } from './history-store';
-import { startSimulator, type Simulator } from './simulator';
+import { SIMULATOR_HEADER, startSimulator, type Simulator } from './simulator';
 
 let simulator: Simulator;
 let dir: string;
@@ -30,9 +31,24 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/**
+ * Stands the simulator in for Microsoft's service: its answers arrive exactly as it sends them,
+ * less the header by which it names itself, which the real service never sends.
+ */
+const asTheService: ActivationFetch = async (input, init) => {
+  const response = await fetch(input, init);
+  const headers = new Headers(response.headers);
+  headers.delete(SIMULATOR_HEADER);
+  return new Response(response.body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers,
+  });
+};
+
 function service(overrides: Partial<ActivationServiceOptions> = {}) {
   return createActivationService({
-    fetch,
+    fetch: asTheService,
     endpoint: new URL(simulator.url),
     timeoutMs: 5_000,
     history: lazyHistory(dir).as('service'),
@@ -58,7 +74,15 @@ describe('activation service without history', () => {
       cid: SAMPLE_SUCCESS.cid,
       fromHistory: false,
     });
+    expect(outcome).not.toHaveProperty('source');
     expect(simulator.requestCount).toBe(1);
+  });
+
+  it('says so when the simulator answered, though no history is kept', async () => {
+    const outcome = await service({ fetch, history: undefined }).getCid({
+      iid: SAMPLE_SUCCESS.iid,
+    });
+    expect(outcome).toMatchObject({ ok: true, cid: SAMPLE_SUCCESS.cid, source: 'simulator' });
   });
 
   it('sends nothing for an invalid IID or PID', async () => {
@@ -435,10 +459,13 @@ describe('where an error or a count came from', () => {
   });
 
   /** A failed CID request, a count and a failed count, in this order; gives the error messages. */
-  async function askAll(source: 'service' | 'simulator'): Promise<[string, string]> {
+  async function askAll(
+    source: 'service' | 'simulator',
+    fetchFn: ActivationFetch = asTheService,
+  ): Promise<[string, string]> {
     let n = 1;
     const history = lazyHistory(dir, { now: () => new Date(AT), newId: () => idOf(n++) });
-    const asking = service({ history: history.as(source) });
+    const asking = service({ fetch: fetchFn, history: history.as(source) });
     const blocked = await asking.getCid({ iid: SAMPLE_BLOCKED.iid });
     expect(await asking.getRemaining({ pid: DEFAULT_PID })).toMatchObject({ remaining: 5 });
     const refused = await asking.getRemaining({ pid: OTHER_PID });
@@ -458,6 +485,15 @@ describe('where an error or a count came from', () => {
     for (const line of lines) expect(Object.keys(line).at(-1)).toBe('source');
   });
 
+  it('is recorded as the simulator when the simulator answered, though asked as the service', async () => {
+    await askAll('service', fetch);
+    expect(await historyLines()).toMatchObject([
+      { type: 'error', iid: SAMPLE_BLOCKED.iid, error: { code: '0x67' }, source: 'simulator' },
+      { type: 'remaining', pid: DEFAULT_PID, remaining: 5, source: 'simulator' },
+      { type: 'error', pid: OTHER_PID, error: { code: '0x67' }, source: 'simulator' },
+    ]);
+  });
+
   it('is not written for the service, so its lines stay as older versions write them', async () => {
     const [blocked, refused] = await askAll('service');
     const text = await readFile(path.join(dir, HISTORY_FILE_NAME), 'utf8');
@@ -466,5 +502,65 @@ describe('where an error or a count came from', () => {
         `{"v":1,"id":"${idOf(2)}","at":"${AT}","type":"remaining","pid":"${DEFAULT_PID}","remaining":5}\n` +
         `{"v":1,"id":"${idOf(3)}","at":"${AT}","type":"error","pid":"${OTHER_PID}","error":{"kind":"service","code":"0x67","message":${JSON.stringify(refused)}}}\n`,
     );
+  });
+});
+
+describe('a simulator reached as the service (an endpoint set by hand)', () => {
+  it("files its made-up CID as the simulator's and says so", async () => {
+    const outcome = await service({ fetch }).getCid({ iid: SAMPLE_SUCCESS.iid });
+    expect(outcome).toMatchObject({
+      ok: true,
+      cid: SAMPLE_SUCCESS.cid,
+      fromHistory: false,
+      source: 'simulator',
+    });
+    const lines = await historyLines();
+    expect(lines).toMatchObject([
+      { type: 'cid', iid: SAMPLE_SUCCESS.iid, cid: SAMPLE_SUCCESS.cid, source: 'simulator' },
+    ]);
+    expect(outcome.ok && outcome.obtainedAt).toBe(lines[0]!.at);
+  });
+
+  it('never answers a later request to the real service with that CID', async () => {
+    await service({ fetch }).getCid({ iid: SAMPLE_SUCCESS.iid });
+    // The same IID, asked of a service that does not name itself the simulator: it is sent.
+    const real = await service().getCid({ iid: SAMPLE_SUCCESS.iid });
+    expect(real).toMatchObject({ ok: true, fromHistory: false, source: 'service' });
+    expect(simulator.requestCount).toBe(2);
+    expect((await historyLines()).map((line) => line.source)).toEqual(['simulator', 'service']);
+    // The real CID is the one the real service is answered with from now on.
+    const again = await service().getCid({ iid: SAMPLE_SUCCESS.iid });
+    expect(again).toMatchObject({ ok: true, fromHistory: true, source: 'service' });
+    expect(simulator.requestCount).toBe(2);
+  });
+
+  it('says so even when the CID could not be saved', async () => {
+    const real = lazyHistory(dir);
+    const fullDisk: HistoryAccess = {
+      source: 'service',
+      open: async () => {
+        const store = await real.open();
+        if (!store.ok) return store;
+        const failing: HistoryStore = Object.create(store.value);
+        failing.append = async () =>
+          fail(makeError('storage', 'The disk is full.', 'Free some space.'));
+        return ok(failing);
+      },
+    };
+    const outcome = await service({ fetch, history: fullDisk }).getCid({
+      iid: SAMPLE_SUCCESS.iid,
+    });
+    expect(outcome).toMatchObject({ ok: true, source: 'simulator', warning: expect.any(String) });
+  });
+
+  it("files its errors as the simulator's, and gives no more than an error back", async () => {
+    const blocked = await service({ fetch }).getCid({ iid: SAMPLE_BLOCKED.iid });
+    expect(Object.keys(blocked)).toEqual(['ok', 'error']);
+    const count = await service({ fetch }).getRemaining({ pid: DEFAULT_PID });
+    expect(Object.keys(count)).toEqual(['ok', 'pid', 'remaining']);
+    expect(await historyLines()).toMatchObject([
+      { type: 'error', iid: SAMPLE_BLOCKED.iid, error: { code: '0x67' }, source: 'simulator' },
+      { type: 'remaining', pid: DEFAULT_PID, source: 'simulator' },
+    ]);
   });
 });

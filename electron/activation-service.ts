@@ -43,7 +43,11 @@ export interface ActivationService {
 export interface HistoryAccess {
   /** Resolves to the store, or to a 'storage' error when it cannot be read; may be called often. */
   open(): Promise<Result<HistoryStore>>;
-  /** Demo mode keeps its CIDs apart, so a simulated CID never answers a real request. */
+  /**
+   * Where CIDs are looked for, and filed when the answer does not say otherwise: demo mode keeps
+   * its CIDs apart, so a simulated CID never answers a real request. An answer the simulator marks
+   * as its own (see SentAnswer) is filed as the simulator's whatever this says.
+   */
   source: CidSource;
 }
 
@@ -82,6 +86,7 @@ export function createActivationService(options: ActivationServiceOptions): Acti
     iid: string,
     pid: string,
     answer: ActivationAnswer & { type: 'cid' },
+    simulated: boolean,
   ): CidSuccess {
     return {
       ok: true,
@@ -91,18 +96,22 @@ export function createActivationService(options: ActivationServiceOptions): Acti
       groups: answer.cid.groups,
       fromHistory: false,
       obtainedAt: now().toISOString(),
+      // Known even without a history, so said even then.
+      ...(simulated ? { source: 'simulator' as const } : {}),
     };
   }
 
+  /** One CID request, and whether the simulator answered it (see SentAnswer). */
   async function sendForCid(
     iid: IidDigits,
     pid: ExtendedPid,
     signal?: AbortSignal,
-  ): Promise<CidOutcome> {
+  ): Promise<{ outcome: CidOutcome; simulated: boolean }> {
     const answer = await send({ type: 'cid', pid, iid }, signal);
-    if (!answer.ok) return answer;
+    const { simulated } = answer;
+    if (!answer.ok) return { outcome: { ok: false, error: answer.error }, simulated };
     if (answer.value.type !== 'cid') throw new Error('A CID request was answered as another type.');
-    return success(iid, pid, answer.value);
+    return { outcome: success(iid, pid, answer.value, simulated), simulated };
   }
 
   /**
@@ -127,14 +136,17 @@ export function createActivationService(options: ActivationServiceOptions): Acti
     if (exchange.stop.signal.aborted) return cancelled(false, options.timeoutMs);
 
     exchange.sent = true;
-    const outcome = await sendForCid(iid, pid);
-    const saved = await history.append(recordOf(outcome, iid, pid, source));
+    const { outcome, simulated } = await sendForCid(iid, pid);
+    // Filed and shown by who actually answered: a CID the simulator made up is never filed as the
+    // service's, even when the simulator was reached as the service (an endpoint set by hand).
+    const answeredBy = whoAnswered(source, simulated);
+    const saved = await history.append(recordOf(outcome, iid, pid, answeredBy));
     if (!outcome.ok) return outcome;
     // The time on record is the one the history will answer with later: report the same one.
-    if (saved.ok) return { ...outcome, source, obtainedAt: saved.value.at };
+    if (saved.ok) return { ...outcome, source: answeredBy, obtainedAt: saved.value.at };
     return {
       ...outcome,
-      source,
+      source: answeredBy,
       warning: `This Confirmation ID could not be saved to the history (${saved.error.message}). Write it down or copy it now: CID Desk will not remember it, and asking again would use another activation.`,
     };
   }
@@ -178,7 +190,7 @@ export function createActivationService(options: ActivationServiceOptions): Acti
       if (!pid.ok) return pid;
       const digits = iid.value.digits;
       const history = options.history;
-      if (!history) return sendForCid(digits, pid.value, input.signal);
+      if (!history) return (await sendForCid(digits, pid.value, input.signal)).outcome;
 
       // A double click, a second window or a batch row for the same IID joins the request under
       // way, whatever its Extended PID (the history would answer it with that request's CID
@@ -204,7 +216,7 @@ export function createActivationService(options: ActivationServiceOptions): Acti
       if (!pid.ok) return pid;
       const answer = await send({ type: 'remaining', pid: pid.value }, input.signal);
       const outcome: RemainingOutcome = !answer.ok
-        ? answer
+        ? { ok: false, error: answer.error }
         : answer.value.type === 'remaining'
           ? { ok: true, pid: pid.value, remaining: answer.value.remaining }
           : {
@@ -219,7 +231,7 @@ export function createActivationService(options: ActivationServiceOptions): Acti
       const history = options.history;
       const store = await history?.open();
       if (history && store?.ok) {
-        const mark = demoMark(history.source);
+        const mark = demoMark(whoAnswered(history.source, answer.simulated));
         await store.value.append(
           outcome.ok
             ? { type: 'remaining', pid: pid.value, remaining: outcome.remaining, ...mark }
@@ -401,8 +413,18 @@ function recordOf(
 }
 
 /**
- * The `source` an error or remaining record carries: set only in demo mode, so that the records
- * of the real service stay byte for byte what older versions write (absent means the service).
+ * Who an answer is filed as coming from: the simulator whenever it marked the answer as its own,
+ * otherwise the source the service was created for. Never the other way round: the header only
+ * ever moves an answer to the simulator's side, where it answers no request to the real service.
+ */
+function whoAnswered(source: CidSource, simulated: boolean): CidSource {
+  return simulated ? 'simulator' : source;
+}
+
+/**
+ * The `source` an error or remaining record carries: set only for the simulator's answers (demo
+ * mode, or a simulator reached through an endpoint set by hand), so that the records of the real
+ * service stay byte for byte what older versions write (absent means the service).
  */
 function demoMark(source: CidSource): { source?: 'simulator' } {
   return source === 'simulator' ? { source } : {};

@@ -12,7 +12,8 @@ import { startSimulator, type Simulator } from './simulator';
 let simulator: Simulator;
 let dataDir: string;
 beforeEach(async () => {
-  simulator = await startSimulator();
+  // It stands in for Microsoft: demo mode's requests reach it too, and are filed apart.
+  simulator = await startSimulator({ identify: false });
   dataDir = await mkdtemp(path.join(tmpdir(), 'cid-desk-app-services-'));
 });
 afterEach(async () => {

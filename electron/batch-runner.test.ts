@@ -538,10 +538,107 @@ describe('batchRowsToCsv and batchRowToJson', () => {
   });
 });
 
+describe('demo rows in batchRowsToCsv and batchRowToJson', () => {
+  const [a, b, c] = IIDS as [string, string, string];
+  const demoRows: BatchRow[] = [
+    {
+      index: 0,
+      iid: a,
+      duplicateOf: null,
+      status: 'done',
+      outcome: success(a, { source: 'simulator' }),
+    },
+    {
+      index: 1,
+      iid: b,
+      duplicateOf: null,
+      status: 'done',
+      outcome: success(b, { source: 'simulator', fromHistory: true }),
+    },
+    { index: 2, iid: c, duplicateOf: null, status: 'done', outcome: failure(CANCELLED) },
+    {
+      index: 3,
+      iid: a,
+      duplicateOf: 0,
+      status: 'done',
+      outcome: success(a, { source: 'simulator' }),
+    },
+    { index: 4, iid: c, duplicateOf: null, status: 'cancelled' },
+  ];
+  const demoResult: BatchResult = {
+    rows: demoRows,
+    summary: { total: 5, obtained: 1, fromHistory: 1, failed: 1, cancelled: 1, duplicates: 1 },
+  };
+  const messages = (result: BatchResult, options?: { demo?: boolean }) =>
+    parseCsv(batchRowsToCsv(result, options))
+      .slice(1)
+      .map((row) => row[6]);
+
+  it('marks what the simulator answered as the history export does, and not what was never sent', () => {
+    expect(messages(demoResult)).toEqual([
+      'Demo mode: made up by the built-in simulator.',
+      `Demo mode: made up by the built-in simulator. Already obtained on ${OBTAINED_AT}; no activation was used.`,
+      // Demo mode never reaches Microsoft: no warning that an activation may have been used.
+      'Demo mode: The request was cancelled before its answer arrived.',
+      'Demo mode: made up by the built-in simulator. Same Installation ID as entry 1 of the batch; it was asked for once.',
+      'Not sent: the batch was cancelled before this Installation ID was sent.',
+    ]);
+  });
+
+  it("takes the caller's word for a batch without a CID, and a CID's own source over it", () => {
+    const errorsOnly: BatchResult = { ...demoResult, rows: [demoRows[2]!] };
+    expect(messages(errorsOnly)).toEqual([
+      'The request was cancelled before its answer arrived. The request may have reached Microsoft, so an activation may have been used: look in the history before sending it again.',
+    ]);
+    expect(messages(errorsOnly, { demo: true })).toEqual([
+      'Demo mode: The request was cancelled before its answer arrived.',
+    ]);
+    const service: BatchResult = {
+      ...demoResult,
+      rows: [
+        {
+          index: 0,
+          iid: a,
+          duplicateOf: null,
+          status: 'done',
+          outcome: success(a, { source: 'service' }),
+        },
+      ],
+    };
+    expect(messages(service, { demo: true })).toEqual(['']);
+    expect(messages(service)).toEqual(['']);
+  });
+
+  it('names the source of each CID in JSON, and adds what the caller adds to every row', () => {
+    const lines = demoRows.map((row) => JSON.parse(batchRowToJson(row, { demo: true })) as unknown);
+    expect(lines[0]).toEqual({
+      iid: a,
+      ok: true,
+      pid: DEFAULT_PID,
+      cid: CID,
+      groups: CID_GROUPS,
+      fromHistory: false,
+      obtainedAt: OBTAINED_AT,
+      source: 'simulator',
+      demo: true,
+    });
+    expect(lines[2]).toEqual({ iid: c, ok: false, demo: true, error: errorJson(CANCELLED) });
+    expect(lines[3]).toMatchObject({ source: 'simulator', duplicate: true, demo: true });
+    expect(lines[4]).toMatchObject({
+      iid: c,
+      ok: false,
+      demo: true,
+      error: { cause: 'cancelled' },
+    });
+    expect(JSON.parse(batchRowToJson(demoRows[0]!))).not.toHaveProperty('demo');
+  });
+});
+
 describe('runBatch against the local simulator', () => {
   let sim: Simulator;
   beforeAll(async () => {
-    sim = await startSimulator({ builtIns: false });
+    // It stands in for Microsoft's service, so its CIDs carry no demo mark.
+    sim = await startSimulator({ builtIns: false, identify: false });
   });
   afterAll(async () => {
     await sim.close();

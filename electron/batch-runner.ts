@@ -230,16 +230,40 @@ export const BATCH_CSV_HEADER = [
   'Message',
 ] as const;
 
+/** The Message of a demo CID, in the history export's words. */
+const DEMO_CID_NOTE = 'Demo mode: made up by the built-in simulator.';
+
+export interface BatchCsvOptions {
+  /**
+   * Whether demo mode's simulator answered the batch. When absent, the first CID that names its
+   * source speaks for every row: one batch is answered by one service.
+   */
+  demo?: boolean;
+}
+
 /**
  * The batch as CSV (RFC 4180, CR LF, formula-safe through history-csv's toCsv), one row per input
  * in input order. The IID is written in dashed groups when it is valid, so no spreadsheet turns it
  * into a rounded number; the CID comes both as its 48 digits, for scripts, and in dashed groups.
+ * A row demo mode's simulator answered says so first in its Message, as the history export does,
+ * so that a demo CID in a spreadsheet never passes for Microsoft's.
  */
-export function batchRowsToCsv(result: BatchResult): string {
-  return toCsv([BATCH_CSV_HEADER, ...result.rows.map(csvRow)]);
+export function batchRowsToCsv(result: BatchResult, options: BatchCsvOptions = {}): string {
+  const demo = options.demo ?? answeredBySimulator(result.rows);
+  return toCsv([BATCH_CSV_HEADER, ...result.rows.map((row) => csvRow(row, demo))]);
 }
 
-function csvRow(row: BatchRow): string[] {
+function answeredBySimulator(rows: readonly BatchRow[]): boolean {
+  for (const row of rows) {
+    if (row.status === 'done' && row.outcome.ok && row.outcome.source !== undefined) {
+      return row.outcome.source === 'simulator';
+    }
+  }
+  return false;
+}
+
+/** A row never sent was answered by no one, so only finished rows carry the demo mark. */
+function csvRow(row: BatchRow, demo: boolean): string[] {
   const iid = displayIid(row.iid);
   const duplicate =
     row.duplicateOf === null
@@ -250,6 +274,8 @@ function csvRow(row: BatchRow): string[] {
   }
   const { outcome } = row;
   if (outcome.ok) {
+    // A CID's own source wins: it says who issued it, whatever the batch.
+    const made = outcome.source === undefined ? demo : outcome.source === 'simulator';
     const history = outcome.fromHistory
       ? `Already obtained on ${outcome.obtainedAt}; no activation was used.`
       : '';
@@ -260,22 +286,17 @@ function csvRow(row: BatchRow): string[] {
       formatCid(outcome),
       outcome.fromHistory ? 'yes' : 'no',
       '',
-      joinSentences(duplicate, history, outcome.warning ?? ''),
+      joinSentences(made ? DEMO_CID_NOTE : '', duplicate, history, outcome.warning ?? ''),
     ];
   }
   const { error } = outcome;
-  const spent = mayHaveUsedActivation(error)
-    ? 'The request may have reached Microsoft, so an activation may have been used: look in the history before sending it again.'
-    : '';
-  return [
-    iid,
-    'error',
-    '',
-    '',
-    '',
-    error.code ?? '',
-    joinSentences(duplicate, error.message, spent),
-  ];
+  // Demo mode never reaches Microsoft, so no activation can have been used.
+  const spent =
+    !demo && mayHaveUsedActivation(error)
+      ? 'The request may have reached Microsoft, so an activation may have been used: look in the history before sending it again.'
+      : '';
+  const message = joinSentences(duplicate, error.message, spent);
+  return [iid, 'error', '', '', '', error.code ?? '', demo ? `Demo mode: ${message}` : message];
 }
 
 function joinSentences(...parts: string[]): string {
@@ -296,20 +317,33 @@ function jsonIid(iid: string): string {
 }
 
 /**
- * One row as one line of JSON for `cid-desk batch --json`, in the shape of `get --json` with the
- * IID first: `{"iid","ok":true,"pid","cid","groups","fromHistory","obtainedAt"}` or
+ * One row as one line of JSON for `cid-desk batch`, in the shape of `get --json` with the IID
+ * first: `{"iid","ok":true,"pid","cid","groups","fromHistory","obtainedAt","source"}` or
  * `{"iid","ok":false,"error":{...}}` (errorJson's shape). A cancelled row is an error of kind
- * network, cause cancelled; a repeated ID carries `"duplicate": true`.
+ * network, cause cancelled; a repeated ID carries `"duplicate": true`. `extra` is added to every
+ * row, as get --json adds it (`{"demo": true}` in demo mode).
  */
-export function batchRowToJson(row: BatchRow): string {
+export function batchRowToJson(row: BatchRow, extra: Record<string, unknown> = {}): string {
   const duplicate = row.duplicateOf === null ? {} : { duplicate: true };
   const iid = jsonIid(row.iid);
   if (row.status === 'cancelled') {
-    return JSON.stringify({ iid, ok: false, ...duplicate, error: errorJson(notSentError()) });
+    return JSON.stringify({
+      iid,
+      ok: false,
+      ...duplicate,
+      ...extra,
+      error: errorJson(notSentError()),
+    });
   }
   const { outcome } = row;
   if (!outcome.ok) {
-    return JSON.stringify({ iid, ok: false, ...duplicate, error: errorJson(outcome.error) });
+    return JSON.stringify({
+      iid,
+      ok: false,
+      ...duplicate,
+      ...extra,
+      error: errorJson(outcome.error),
+    });
   }
   return JSON.stringify({
     iid: outcome.iid,
@@ -319,7 +353,9 @@ export function batchRowToJson(row: BatchRow): string {
     groups: outcome.groups,
     fromHistory: outcome.fromHistory,
     obtainedAt: outcome.obtainedAt,
+    ...(outcome.source ? { source: outcome.source } : {}),
     ...duplicate,
+    ...extra,
     ...(outcome.warning ? { warning: outcome.warning } : {}),
   });
 }

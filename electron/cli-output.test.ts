@@ -6,7 +6,7 @@ import {
   OWN_PID,
   remainingEntry,
 } from '../shared/test-fixtures/history-entries';
-import { formatHistoryHuman } from './cli-output';
+import { formatHistoryHuman, formatRemainingHuman, remainingJson } from './cli-output';
 import type { HistoryEntry } from './history-store';
 
 const AT = '2025-03-14T09:26:53.589Z';
@@ -54,5 +54,40 @@ describe('the history as text', () => {
         '',
       ].join('\n'),
     );
+  });
+});
+
+describe('a count the service did not give', () => {
+  it('is said in words, not printed as a negative number', () => {
+    expect(formatRemainingHuman({ ok: true, pid: OWN_PID, remaining: -1 })).toBe(
+      `The service did not give a count for the key behind Extended PID ${OWN_PID}.\n`,
+    );
+    expect(
+      formatHistoryHuman({
+        total: 2,
+        entries: [remainingEntry({ at: AT, remaining: -1 }), DEMO[3]!],
+      }),
+    ).toBe(
+      [
+        `2025-03-14 09:26 UTC  remaining  ${OWN_PID}  no count given`,
+        `2025-03-14 09:26 UTC  remaining  ${OWN_PID}  5 left  (demo)`,
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('keeps counting the counts it did give', () => {
+    const says = (remaining: number) => formatRemainingHuman({ ok: true, pid: OWN_PID, remaining });
+    expect(says(0)).toBe(`No activations are left on the key behind Extended PID ${OWN_PID}.\n`);
+    expect(says(1)).toBe(`1 activation is left on the key behind Extended PID ${OWN_PID}.\n`);
+    expect(says(7)).toBe(`7 activations are left on the key behind Extended PID ${OWN_PID}.\n`);
+  });
+
+  it('stays as the service sent it in JSON', () => {
+    expect(JSON.parse(remainingJson({ ok: true, pid: OWN_PID, remaining: -1 }))).toEqual({
+      ok: true,
+      pid: OWN_PID,
+      remaining: -1,
+    });
   });
 });

@@ -146,13 +146,18 @@ export function formatErrorHuman(error: CidDeskError): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** The remaining-activations answer as a person reads it. */
+/**
+ * The remaining-activations answer as a person reads it. A negative count is the service saying it
+ * keeps none for this key (docs/data-folder.md), not a number to repeat.
+ */
 export function formatRemainingHuman(outcome: RemainingSuccess): string {
+  const key = `the key behind Extended PID ${outcome.pid}`;
+  if (outcome.remaining < 0) return `The service did not give a count for ${key}.\n`;
   const count =
     outcome.remaining === 0
       ? 'No activations are left'
       : `${outcome.remaining} activation${outcome.remaining === 1 ? ' is' : 's are'} left`;
-  return `${count} on the key behind Extended PID ${outcome.pid}.\n`;
+  return `${count} on ${key}.\n`;
 }
 
 /** `history --json`: one object holding the matching entries, newest first, as stored. */
@@ -173,7 +178,7 @@ export function formatHistoryHuman(page: HistoryPage): string {
       case 'error':
         return `${when}  error      ${entry.iid ?? entry.pid}  ${entry.error.code ?? entry.error.kind}: ${entry.error.message}${demo}`;
       case 'remaining':
-        return `${when}  remaining  ${entry.pid}  ${entry.remaining} left${demo}`;
+        return `${when}  remaining  ${entry.pid}  ${entry.remaining < 0 ? 'no count given' : `${entry.remaining} left`}${demo}`;
     }
   });
   const shown =

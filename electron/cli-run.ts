@@ -19,7 +19,7 @@ import {
   historyJson,
   remainingJson,
 } from './cli-output';
-import { MAX_BATCH_FILE_BYTES } from './batch-handlers';
+import { decodeTextFile, MAX_BATCH_FILE_BYTES } from './batch-handlers';
 import { batchRowToJson, runBatch } from './batch-runner';
 import { lazyHistory } from './history-access';
 import { createNodeFetch, type NodeFetch } from './node-fetch';
@@ -37,8 +37,11 @@ export interface CliIo {
   interactive: boolean;
   /** The data folder shared with the app (resolveDataDir). */
   dataDir: string;
-  /** Reads all of standard input, for `batch -`. */
-  readStdin(): Promise<string>;
+  /**
+   * Reads standard input, for `batch -`: all of it, or, once more than `maxBytes` have come, what
+   * was read so far, so that the caller can tell it is too large without holding the rest.
+   */
+  readStdin(maxBytes: number): Promise<Uint8Array>;
 }
 
 const USAGE = `CID Desk ${version}: get a Confirmation ID for an Installation ID from Microsoft's BatchActivation service.
@@ -59,10 +62,13 @@ Commands:
              without asking again; --force asks again anyway (uses an activation).
   remaining  Ask how many activations remain for the MAK behind an Extended PID.
   history    List the requests made from this computer, newest first: CIDs obtained,
-             errors, remaining counts. --query matches IID, CID, date (YYYY-MM-DD) or text.
+             errors, remaining counts. --query matches IID, CID, date or text; a date
+             (YYYY-MM-DD) is the UTC day, as the listing shows it.
   batch      Find every Installation ID in a text or CSV file (or standard input, -) and
              ask for their CIDs, a few at a time (--concurrency, default 2, at most 8).
-             Prints one JSON object per line: a row per ID, invalid ones included.
+             The file may be UTF-8 or UTF-16 (as Windows PowerShell 5.1 writes it).
+             Prints one JSON object per line: a row per ID, invalid ones included
+             (always, so --json changes nothing).
   simulate   Run a local simulator of the activation service on 127.0.0.1, for testing.
              It prints its URL, then logs each request it answers (not with --quiet).
              --scenarios takes a JSON file of answers by IID or PID, for example
@@ -80,12 +86,14 @@ Options for get and remaining:
   --demo               Ask the built-in simulator instead of Microsoft: no activation is used.
 
 Proxies: HTTPS_PROXY, HTTP_PROXY and NO_PROXY are honoured.
-The history and settings live in the per-user data folder shared with the app, or in the
-folder named by CID_DESK_DATA_DIR.
+The history is shared with the app: it lives in the per-user data folder, or in the folder
+named by CID_DESK_DATA_DIR. The app's Settings are not used: the Extended PID and the timeout
+come from --pid and --timeout only.
 
 Exit status:
   0 CID obtained, 2 invalid input or usage, 3 the service answered with an error code,
-  1 internal error, 4 network failure or timeout, 5 unexpected response from the service,
+  1 internal error or output that could not be written, 4 network failure or timeout,
+  5 unexpected response from the service,
   6 the history cannot be read or written (nothing was sent), 130 interrupted.
   batch: 0 every ID got a CID, 2 no valid ID found, 10 some IDs failed or were invalid.
 `;
@@ -115,6 +123,8 @@ const BATCH_OPTIONS = {
   pid: { type: 'string' },
   force: { type: 'boolean' },
   concurrency: { type: 'string' },
+  // Accepted for symmetry with get: batch always prints JSON lines.
+  json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } satisfies ParseArgsConfig['options'];
 
@@ -148,11 +158,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     switch (command) {
       case undefined:
+        // A usage error: the usage goes where errors go, not into what a script reads.
+        io.stderr(USAGE);
+        return EXIT.usage;
       case '--help':
       case '-h':
       case 'help':
         io.stdout(USAGE);
-        return command === undefined ? EXIT.usage : EXIT.ok;
+        return EXIT.ok;
       case '--version':
       case '-v':
         io.stdout(`${version}\n`);
@@ -180,8 +193,63 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       }
       return EXIT.usage;
     }
-    throw error;
+    return reportInternalError(error, argv.includes('--json'), io);
   }
+}
+
+/**
+ * A bug: its stack for the report on stderr, and with --json the one JSON object a script expects,
+ * of kind "internal" (exit status 1).
+ */
+function reportInternalError(error: unknown, json: boolean, io: CliIo): number {
+  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  io.stderr(`cid-desk: internal error: ${error instanceof Error ? error.stack : detail}\n`);
+  if (json) {
+    const internal = {
+      kind: 'internal',
+      code: null,
+      message: 'cid-desk failed unexpectedly.',
+      advice:
+        'This is a bug: please report it with the detail. Before sending the same Installation ID again, run "cid-desk history": a request already sent is recorded there.',
+      detail,
+    };
+    io.stdout(`${JSON.stringify({ ok: false, error: internal })}\n`);
+  }
+  return EXIT.internal;
+}
+
+/**
+ * A whole number written in plain decimal digits. Number() alone would also take "0x10", "1e3",
+ * " 2" and "" (as 0), none of which a person means as a count or a port.
+ */
+function decimal(raw: string): number | null {
+  return /^\d+$/.test(raw) ? Number(raw) : null;
+}
+
+/** The UTC day of an instant, YYYY-MM-DD: the day the history listing prints. */
+function utcDay(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+/**
+ * The shared history as the command line reads it: a date query matches the UTC day the listing
+ * shows, rather than the local day the window uses.
+ */
+function cliHistory(io: CliIo) {
+  return lazyHistory(io.dataDir, { localDay: utcDay });
+}
+
+/**
+ * An Extended PID given but blank, as `--pid="$EPID"` with EPID unset gives it: a mistake to
+ * report, not a wish for the default PID, which the request would otherwise quietly go out with.
+ */
+function blankPidError(pid: string | undefined): CidDeskError | null {
+  if (pid === undefined || pid.trim() !== '') return null;
+  return makeError(
+    'invalid-input',
+    'No Extended PID was given after --pid.',
+    'Leave out --pid to use the default Extended PID, or give the "Extended PID" line that slmgr.vbs /dlv shows. When it comes from a variable, as in --pid="$EPID", that variable is empty or unset.',
+  );
 }
 
 function parseTimeout(raw: string | undefined): number {
@@ -222,7 +290,7 @@ async function withConnection(
     // An endpoint on this computer (the simulator) is reached directly, never through a proxy:
     // plain http is allowed only because it never leaves the machine.
     if (!isLoopback(endpoint.value.hostname)) nodeFetch = await createNodeFetch(io.env);
-    const history = lazyHistory(io.dataDir);
+    const history = cliHistory(io);
     const store = await history.open();
     if (store.ok && store.value.loadNotice) {
       io.stderr(`Warning: ${store.value.loadNotice.message} ${store.value.loadNotice.advice}\n`);
@@ -233,15 +301,18 @@ async function withConnection(
       timeoutMs,
       history: history.as(simulator ? 'simulator' : 'service'),
     });
-    const status = await use({ service, demo: simulator !== undefined, host: endpoint.value.host });
-    if (service.pending() > 0) {
-      // Ctrl+C came after the request was sent: its answer may hold a CID that cost an activation.
-      io.stderr(
-        'Waiting for the answer already on its way, so that a Confirmation ID it brings is kept in the history. Press Ctrl+C again to quit now.\n',
-      );
-      await service.idle();
+    try {
+      return await use({ service, demo: simulator !== undefined, host: endpoint.value.host });
+    } finally {
+      // Cancelled (Ctrl+C, a closed terminal, output that failed) or failed after the request was
+      // sent: its answer may hold a CID that cost an activation.
+      if (service.pending() > 0) {
+        io.stderr(
+          'Waiting for the answer already on its way, so that a Confirmation ID it brings is kept in the history. Press Ctrl+C again to quit now.\n',
+        );
+        await service.idle();
+      }
     }
-    return status;
   } finally {
     await nodeFetch?.close();
     await simulator?.close();
@@ -272,6 +343,8 @@ async function runGet(args: string[], io: CliIo): Promise<number> {
       ),
     );
   }
+  const blankPid = blankPidError(values.pid);
+  if (blankPid) return failWith(blankPid);
   return withConnection(values, io, failWith, async ({ service, demo, host }) => {
     if (io.interactive && !json) {
       io.stderr(
@@ -319,19 +392,28 @@ async function runRemaining(args: string[], io: CliIo): Promise<number> {
   });
 }
 
+/**
+ * The text of the list of IDs, from a file or standard input, UTF-8 or UTF-16 alike (as the
+ * window reads a file), and no larger than the window takes either.
+ */
 async function readBatchInput(source: string, io: CliIo): Promise<string> {
-  if (source === '-') return io.readStdin();
+  const name = source === '-' ? 'Standard input' : source;
+  const tooLarge = () =>
+    new UsageError(
+      `${name} is larger than ${MAX_BATCH_FILE_BYTES / 1024 / 1024} MB; a list of Installation IDs is far smaller.`,
+    );
   try {
-    const info = await stat(source);
-    if (info.size > MAX_BATCH_FILE_BYTES) {
-      throw new UsageError(
-        `${source} is larger than ${MAX_BATCH_FILE_BYTES / 1024 / 1024} MB; a list of Installation IDs is far smaller.`,
-      );
+    if (source === '-') {
+      const bytes = await io.readStdin(MAX_BATCH_FILE_BYTES);
+      if (bytes.length > MAX_BATCH_FILE_BYTES) throw tooLarge();
+      return decodeTextFile(bytes);
     }
-    return await readFile(source, 'utf8');
+    const info = await stat(source);
+    if (info.size > MAX_BATCH_FILE_BYTES) throw tooLarge();
+    return decodeTextFile(await readFile(source));
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    throw new UsageError(`${source} could not be read: ${(error as Error).message}`);
+    throw new UsageError(`${name} could not be read: ${(error as Error).message}`);
   }
 }
 
@@ -345,16 +427,25 @@ async function runBatchCommand(args: string[], io: CliIo): Promise<number> {
     throw new UsageError('batch takes one file of Installation IDs, or - for standard input.');
   }
   const concurrency =
-    values.concurrency === undefined ? BATCH_CONCURRENCY.default : Number(values.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > BATCH_CONCURRENCY.max) {
+    values.concurrency === undefined ? BATCH_CONCURRENCY.default : decimal(values.concurrency);
+  if (concurrency === null || concurrency < 1 || concurrency > BATCH_CONCURRENCY.max) {
     throw new UsageError(
       `--concurrency takes a whole number from 1 to ${BATCH_CONCURRENCY.max}, not "${values.concurrency}".`,
     );
   }
+  // Every line says whether demo mode's simulator made it up, as get --json does.
+  const mode = values.demo ? { demo: true } : {};
+  const failWith = (error: CidDeskError) => {
+    io.stdout(`${JSON.stringify({ ok: false, ...mode, error: errorJson(error) })}\n`);
+    io.stderr(formatErrorHuman(error));
+    return exitStatusFor(error);
+  };
+  const blankPid = blankPidError(values.pid);
+  if (blankPid) return failWith(blankPid);
   const scan = scanIids(await readBatchInput(positionals[0]!, io));
   for (const invalid of scan.invalid) {
     io.stdout(
-      `${JSON.stringify({ iid: invalid.text, ok: false, line: invalid.line, error: errorJson(invalid.error) })}\n`,
+      `${JSON.stringify({ iid: invalid.text, ok: false, line: invalid.line, ...mode, error: errorJson(invalid.error) })}\n`,
     );
   }
   if (scan.found.length === 0) {
@@ -363,10 +454,6 @@ async function runBatchCommand(args: string[], io: CliIo): Promise<number> {
     );
     return EXIT.usage;
   }
-  const failWith = (error: CidDeskError) => {
-    io.stdout(`${JSON.stringify({ ok: false, error: errorJson(error) })}\n`);
-    return exitStatusFor(error);
-  };
   return withConnection(values, io, failWith, async ({ service, demo }) => {
     const result = await runBatch(
       scan.found.map((found) => found.digits),
@@ -378,13 +465,13 @@ async function runBatchCommand(args: string[], io: CliIo): Promise<number> {
         onProgress: (event) => {
           if (event.status !== 'done') return;
           io.stdout(
-            `${batchRowToJson({ index: event.index, iid: event.iid, duplicateOf: null, status: 'done', outcome: event.outcome })}\n`,
+            `${batchRowToJson({ index: event.index, iid: event.iid, duplicateOf: null, status: 'done', outcome: event.outcome }, mode)}\n`,
           );
         },
       },
     );
     for (const row of result.rows) {
-      if (row.status === 'cancelled') io.stdout(`${batchRowToJson(row)}\n`);
+      if (row.status === 'cancelled') io.stdout(`${batchRowToJson(row, mode)}\n`);
     }
     const { summary } = result;
     io.stderr(
@@ -404,11 +491,11 @@ async function runHistory(args: string[], io: CliIo): Promise<number> {
     return EXIT.ok;
   }
   if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0]}".`);
-  const limit = values.limit === undefined ? undefined : Number(values.limit);
-  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
+  const limit = values.limit === undefined ? undefined : decimal(values.limit);
+  if (limit === null || (limit !== undefined && limit < 1)) {
     throw new UsageError(`--limit takes a whole number from 1, not "${values.limit}".`);
   }
-  const store = await lazyHistory(io.dataDir).open();
+  const store = await cliHistory(io).open();
   if (!store.ok) {
     if (values.json) io.stdout(`${JSON.stringify({ ok: false, error: errorJson(store.error) })}\n`);
     else io.stderr(formatErrorHuman(store.error));
@@ -432,8 +519,9 @@ async function runSimulate(args: string[], io: CliIo): Promise<number> {
     return EXIT.ok;
   }
   if (positionals.length > 0) throw new UsageError(`Unexpected argument "${positionals[0]}".`);
-  const port = values.port === undefined ? 0 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  // An empty --port (--port="$PORT" with PORT unset) is refused rather than read as 0, any port.
+  const port = values.port === undefined ? 0 : decimal(values.port);
+  if (port === null || port > 65535) {
     throw new UsageError(`--port takes a port number from 0 to 65535, not "${values.port}".`);
   }
   let scenarios: ScenarioTable | undefined;

@@ -12,8 +12,8 @@ import {
   type ActivationRequest,
 } from '../shared/request';
 import { buildInnerResponse, buildSoapFault, buildSoapResponse } from '../shared/response-xml';
-import { simulatedCid, startSimulator, type Simulator } from './simulator';
-import { DEMO_IIDS, DEMO_PIDS, emptyScenarioTable } from './simulator-scenarios';
+import { SIMULATOR_HEADER, simulatedCid, startSimulator, type Simulator } from './simulator';
+import { DEMO_IIDS, DEMO_PIDS, emptyScenarioTable, type DemoName } from './simulator-scenarios';
 
 const KEY = Buffer.from(
   '254 49 152 117 251 72 132 134 156 243 241 206 153 168 144 100 171 87 31 202 71 4 80 88 48 36 226 20 98 135 121 160'
@@ -318,6 +318,74 @@ describe('simulator checks requests like the service', () => {
     expect(response.status).toBe(404);
     await response.text();
     expect(sim.requests[0]?.rejected).toBe('No service at /other.asmx');
+  });
+});
+
+describe('simulator names itself', () => {
+  /** The simulator's header on one answer; the body is not waited for. */
+  async function headerOf(url: string, init: RequestInit): Promise<string | null> {
+    const response = await fetch(url, { redirect: 'manual', ...init });
+    await response.body?.cancel().catch(() => undefined);
+    return response.headers.get(SIMULATOR_HEADER);
+  }
+
+  const answered: DemoName[] = [
+    'cid',
+    '0x67',
+    'html-500',
+    'html-503',
+    'soap-fault',
+    'redirect',
+    'empty',
+    'not-xml',
+    'malformed',
+    'drip',
+    'oversized',
+    'reset',
+  ];
+
+  it.each(answered)('on the %s answer', async (name) => {
+    const signed = await buildSignedRequest(cidRequest(DEMO_IIDS[name]));
+    const header = await headerOf(sim.url, {
+      method: 'POST',
+      headers: REQUEST_HEADERS,
+      body: signed.body,
+    });
+    expect(header).toBe('1');
+    expect(sim.requests[0]?.scenario).not.toBeNull();
+  });
+
+  it('on answers to requests it refuses, and to RequestType 2', async () => {
+    const signed = await buildSignedRequest(cidRequest(SAMPLE_SUCCESS.iid));
+    const remaining = await buildSignedRequest({ type: 'remaining', pid: DEFAULT_PID });
+    const headers = [
+      await headerOf(sim.url, { method: 'GET' }),
+      await headerOf(new URL('/other.asmx', sim.url).href, { method: 'POST' }),
+      await headerOf(sim.url, {
+        method: 'POST',
+        headers: { ...REQUEST_HEADERS, SOAPAction: 'wrong' },
+        body: signed.body,
+      }),
+      await headerOf(sim.url, { method: 'POST', headers: REQUEST_HEADERS, body: remaining.body }),
+    ];
+    expect(headers).toEqual(['1', '1', '1', '1']);
+    expect(sim.requests.map((entry) => entry.response.status)).toEqual([405, 404, 500, 200]);
+  });
+
+  it('not when a test has it stand in for Microsoft', async () => {
+    const standIn = await startSimulator({ identify: false });
+    try {
+      const signed = await buildSignedRequest(cidRequest(SAMPLE_SUCCESS.iid));
+      const header = await headerOf(standIn.url, {
+        method: 'POST',
+        headers: REQUEST_HEADERS,
+        body: signed.body,
+      });
+      expect(header).toBeNull();
+      expect(standIn.requests[0]?.response.status).toBe(200);
+    } finally {
+      await standIn.close();
+    }
   });
 });
 

@@ -31,6 +31,14 @@ import {
 /** Where the service lives on its host; the simulator serves the same path. */
 export const SIMULATOR_PATH = '/BatchActivation/BatchActivation.asmx';
 
+/**
+ * The response header the simulator sends with every answer, rejections included, so that the
+ * client knows a made-up CID for what it is even when the simulator is reached through an
+ * endpoint set by hand (`cid-desk simulate`): CID Desk then files it as the simulator's, where it
+ * never answers a request to the real service. Microsoft's service never sends it.
+ */
+export const SIMULATOR_HEADER = 'X-CID-Desk-Simulator';
+
 const SOAP_ENVELOPE_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 const SERVICE_NS = 'http://www.microsoft.com/BatchActivationService';
 const MAX_REQUEST_BYTES = 1024 * 1024;
@@ -57,6 +65,12 @@ export interface SimulatorOptions {
   remaining?: number | ((pid: string) => number);
   /** Told about every request once its answer is chosen, e.g. for `cid-desk simulate` to log it. */
   onRequest?: (entry: SimulatorRequest) => void;
+  /**
+   * Send SIMULATOR_HEADER with every answer (default true). Only tests that need the simulator
+   * to stand in for Microsoft's service, so that what it answers is filed as the service's, set
+   * this to false; `cid-desk simulate` and demo mode always identify themselves.
+   */
+  identify?: boolean;
 }
 
 export interface SimulatorRequest {
@@ -122,6 +136,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     throw new RangeError(`The simulator's port must be from 0 to 65535, not ${port}.`);
   }
   const builtIns = options.builtIns === false ? null : builtInScenarios();
+  const identify = options.identify !== false;
   const overrides: ScenarioTable = { iids: new Map(), pids: new Map() };
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
@@ -157,6 +172,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   const server = createServer((req, res) => {
     requestCount += 1;
+    // Set before any scenario writes its head, so that every answer carries it.
+    if (identify) res.setHeader(SIMULATOR_HEADER, '1');
     const entry: SimulatorRequest = {
       seq: requestCount,
       method: req.method ?? '',

@@ -23,8 +23,9 @@ export interface CidSuccess {
   /** Set when something needs the user's attention although the CID is good (e.g. it could not be saved). */
   warning?: string;
   /**
-   * Who issued it: Microsoft's service, or the built-in simulator of demo mode (not a real CID).
-   * Absent only where no history is kept to say so.
+   * Who issued it: Microsoft's service, or CID Desk's simulator (not a real CID), whether in demo
+   * mode or reached through an endpoint set by hand. Absent only where no history is kept and the
+   * simulator did not answer.
    */
   source?: 'service' | 'simulator';
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { checkDigitFor } from '../shared/digits';
 import { DEFAULT_PID } from '../shared/pid';
-import { acquireLock, createInFlight, lockPathFor, withLock, type LockOwner } from './history-lock';
+import { acquireLock, lockPathFor, withLock, type LockOwner } from './history-lock';
 import { HISTORY_FILE_NAME, openHistory } from './history-store';
 import { bundleHistoryWriter } from './test-fixtures/history-writer-bundle';
 
@@ -273,45 +273,6 @@ describe('abandoned locks', () => {
     expectTurns(log, 'in', 'out');
     expect(log).toHaveLength(12);
     expect(await readdir(join(dir, 'locks'))).toEqual([]);
-  });
-});
-
-describe('createInFlight', () => {
-  it('runs concurrent calls for one key once and shares the result', async () => {
-    const inFlight = createInFlight<string, number>();
-    const gate = deferred();
-    let starts = 0;
-    const start = async () => {
-      starts += 1;
-      await gate.promise;
-      return 42;
-    };
-    const a = inFlight.run('k', start);
-    const b = inFlight.run('k', start);
-    const c = inFlight.run('other', start);
-    expect(a).toBe(b);
-    expect(inFlight.has('k')).toBe(true);
-    expect(inFlight.size).toBe(2);
-    gate.resolve();
-    expect(await Promise.all([a, b, c])).toEqual([42, 42, 42]);
-    expect(starts).toBe(2);
-    expect(inFlight.size).toBe(0);
-    await inFlight.run('k', start);
-    expect(starts).toBe(3);
-  });
-
-  it('shares a failure and frees the key', async () => {
-    const inFlight = createInFlight<string, number>();
-    const boom = new Error('boom');
-    const start = async () => {
-      throw boom;
-    };
-    const a = inFlight.run('k', start);
-    const b = inFlight.run('k', async () => 1);
-    await expect(a).rejects.toBe(boom);
-    await expect(b).rejects.toBe(boom);
-    expect(inFlight.has('k')).toBe(false);
-    expect(await inFlight.run('k', async () => 1)).toBe(1);
   });
 });
 

@@ -147,41 +147,6 @@ export async function withLock<T>(
   }
 }
 
-/** Concurrent calls for the same key in one process, merged into one. */
-export interface InFlight<K, V> {
-  /** Starts `start()` for `key`, or joins the call for `key` already running. */
-  run(key: K, start: () => Promise<V>): Promise<V>;
-  has(key: K): boolean;
-  readonly size: number;
-}
-
-/**
- * Merges concurrent calls for the same key in one process (a double click, two windows) into one
- * promise; the key is free again as soon as that promise settles.
- */
-export function createInFlight<K, V>(): InFlight<K, V> {
-  const running = new Map<K, Promise<V>>();
-  return {
-    run(key, start) {
-      const existing = running.get(key);
-      if (existing) return existing;
-      const promise = (async () => {
-        try {
-          return await start();
-        } finally {
-          running.delete(key);
-        }
-      })();
-      running.set(key, promise);
-      return promise;
-    },
-    has: (key) => running.has(key),
-    get size() {
-      return running.size;
-    },
-  };
-}
-
 // ---------------------------------------------------------------------------------------------
 
 type CreateOutcome = { kind: 'created' } | { kind: 'busy' } | { kind: 'failed'; error: unknown };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { API_EVENTS, API_METHODS } from '../shared/ipc';
-import { createApi, type Subscribe } from './preload-api';
+import { createApi, EARLY_COMMANDS_KEPT, type Subscribe } from './preload-api';
 
 function build() {
   const invoked: [string, unknown][] = [];
@@ -56,6 +56,54 @@ describe('createApi', () => {
     expect(() => (api.onCommand as (l: unknown) => void)('not a function')).toThrow(
       new TypeError('onCommand needs a function'),
     );
-    expect(listeners.size).toBe(0);
+    expect(() => (api.onBatchProgress as (l: unknown) => void)(null)).toThrow(
+      new TypeError('onBatchProgress needs a function'),
+    );
+    // Only the API's own listener for menu commands, none for progress.
+    expect(listeners.get('app:command')?.size).toBe(1);
+    expect(listeners.get('batch:progress')).toBeUndefined();
+  });
+
+  it('keeps menu commands sent before the window listens, for its first listener only', async () => {
+    const { api, emit } = build();
+    // A command opening a new window arrives as the page loads, before React subscribes.
+    emit('app:command', 'history');
+    emit('app:command', 'settings');
+    const first: unknown[] = [];
+    const second: unknown[] = [];
+    api.onCommand((command) => first.push(command));
+    api.onCommand((command) => second.push(command));
+    await Promise.resolve();
+    expect(first).toEqual(['history', 'settings']);
+    expect(second).toEqual([]);
+    emit('app:command', 'about');
+    expect(first).toEqual(['history', 'settings', 'about']);
+    expect(second).toEqual(['about']);
+  });
+
+  it('keeps only a few, and none for a listener that left at once', async () => {
+    const { api, emit } = build();
+    for (let n = 0; n < EARLY_COMMANDS_KEPT + 5; n += 1) emit('app:command', `c${n}`);
+    const seen: unknown[] = [];
+    api.onCommand((command) => seen.push(command));
+    await Promise.resolve();
+    expect(seen).toHaveLength(EARLY_COMMANDS_KEPT);
+    expect(seen[0]).toBe('c0');
+
+    const late = build();
+    late.emit('app:command', 'new');
+    const gone: unknown[] = [];
+    late.api.onCommand((command) => gone.push(command))();
+    await Promise.resolve();
+    expect(gone).toEqual([]);
+  });
+
+  it('does not keep batch progress for a view that does not listen yet', () => {
+    const { api, emit } = build();
+    emit('batch:progress', { batchId: 'b', index: 0 });
+    const seen: unknown[] = [];
+    api.onBatchProgress((progress) => seen.push(progress));
+    emit('batch:progress', { batchId: 'b', index: 1 });
+    expect(seen).toEqual([{ batchId: 'b', index: 1 }]);
   });
 });

@@ -272,7 +272,7 @@ describe('activation service with history', () => {
     const outcome = await service({ history: fullDisk }).getCid({ iid: SAMPLE_SUCCESS.iid });
     expect(outcome).toMatchObject({ ok: true, cid: SAMPLE_SUCCESS.cid });
     expect(outcome.ok && outcome.warning).toBe(
-      'This Confirmation ID could not be saved to the history (The disk is full.). Write it down or copy it now: CID Desk will not remember it, and asking again would use another activation.',
+      'This Confirmation ID could not be saved to the history: The disk is full. Write it down or copy it now: CID Desk will not remember it, and asking again would use another activation.',
     );
   });
 

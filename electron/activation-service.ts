@@ -147,7 +147,7 @@ export function createActivationService(options: ActivationServiceOptions): Acti
     return {
       ...outcome,
       source: answeredBy,
-      warning: `This Confirmation ID could not be saved to the history (${saved.error.message}). Write it down or copy it now: CID Desk will not remember it, and asking again would use another activation.`,
+      warning: `This Confirmation ID could not be saved to the history: ${saved.error.message.replace(/\.$/, '')}. Write it down or copy it now: CID Desk will not remember it, and asking again would use another activation.`,
     };
   }
 

@@ -16,7 +16,8 @@ import {
   type ActivationFetch,
   type SendOptions,
 } from './activation-client';
-import { SIMULATOR_HEADER, simulatedCid, startSimulator, type Simulator } from './simulator';
+import { simulatedCid, startSimulator, type Simulator } from './simulator';
+import { asTheService } from './test-fixtures/as-the-service';
 import { DEMO_IIDS, DEMO_PIDS } from './simulator-scenarios';
 
 const NOT_SENT = 'Nothing reached the service, so no activation was used.';
@@ -63,18 +64,6 @@ function counting(inner: ActivationFetch = fetch) {
   };
   return { fetch: counted, calls };
 }
-
-/** The simulator's answers exactly, less the header by which it names itself. */
-const withoutSimulatorHeader: ActivationFetch = async (input, init) => {
-  const response = await fetch(input, init);
-  const headers = new Headers(response.headers);
-  headers.delete(SIMULATOR_HEADER);
-  return new Response(response.body, {
-    status: response.status,
-    statusText: response.statusText,
-    headers,
-  });
-};
 
 async function deadPort(): Promise<number> {
   const server = createTcpServer();
@@ -352,7 +341,7 @@ describe('whether the simulator answered', () => {
   });
 
   it('is not reported for the very same answers without the header', async () => {
-    const results = await askAll(withoutSimulatorHeader);
+    const results = await askAll(asTheService);
     expect(results.map((result) => result.simulated)).toEqual([
       false,
       false,

@@ -14,7 +14,8 @@ import type { ActivationFetch } from './activation-client';
 import { lazyHistory } from './history-access';
 import { acquireLock } from './history-lock';
 import { HISTORY_FILE_NAME, historyPairKey, type HistoryStore } from './history-store';
-import { SIMULATOR_HEADER, startSimulator, type Simulator } from './simulator';
+import { startSimulator, type Simulator } from './simulator';
+import { asTheService } from './test-fixtures/as-the-service';
 
 let simulator: Simulator;
 let dir: string;
@@ -30,21 +31,6 @@ afterEach(async () => {
   await simulator.close();
   await rm(dir, { recursive: true, force: true });
 });
-
-/**
- * Stands the simulator in for Microsoft's service: its answers arrive exactly as it sends them,
- * less the header by which it names itself, which the real service never sends.
- */
-const asTheService: ActivationFetch = async (input, init) => {
-  const response = await fetch(input, init);
-  const headers = new Headers(response.headers);
-  headers.delete(SIMULATOR_HEADER);
-  return new Response(response.body, {
-    status: response.status,
-    statusText: response.statusText,
-    headers,
-  });
-};
 
 function service(overrides: Partial<ActivationServiceOptions> = {}) {
   return createActivationService({

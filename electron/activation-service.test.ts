@@ -42,6 +42,27 @@ function service(overrides: Partial<ActivationServiceOptions> = {}) {
   });
 }
 
+/** The real history in `dir`, except that every append ends as `append` says. */
+function historyWhoseAppend(append: HistoryStore['append']): HistoryAccess {
+  const real = lazyHistory(dir);
+  return {
+    source: 'service',
+    open: async () => {
+      const store = await real.open();
+      if (!store.ok) return store;
+      const failing: HistoryStore = Object.create(store.value);
+      failing.append = append;
+      return ok(failing);
+    },
+  };
+}
+
+/** The disk fills up between the lookup and the append. */
+const fullDiskHistory = () =>
+  historyWhoseAppend(async () =>
+    fail(makeError('storage', 'The disk is full.', 'Free some space.')),
+  );
+
 async function historyLines(): Promise<Record<string, unknown>[]> {
   const text = await readFile(path.join(dir, HISTORY_FILE_NAME), 'utf8');
   return text
@@ -242,19 +263,8 @@ describe('activation service with history', () => {
   });
 
   it('still shows a CID it could not save, with a loud warning', async () => {
-    const real = lazyHistory(dir);
     // The disk fills up between the lookup and the append: the CID was issued and must not be lost.
-    const fullDisk: HistoryAccess = {
-      source: 'service',
-      open: async () => {
-        const store = await real.open();
-        if (!store.ok) return store;
-        const failing: HistoryStore = Object.create(store.value);
-        failing.append = async () =>
-          fail(makeError('storage', 'The disk is full.', 'Free some space.'));
-        return ok(failing);
-      },
-    };
+    const fullDisk = fullDiskHistory();
     const outcome = await service({ history: fullDisk }).getCid({ iid: SAMPLE_SUCCESS.iid });
     expect(outcome).toMatchObject({ ok: true, cid: SAMPLE_SUCCESS.cid });
     expect(outcome.ok && outcome.warning).toBe(
@@ -383,17 +393,7 @@ describe('a request that fails with an exception', () => {
   });
 
   it('after sending says the request may have reached the service', async () => {
-    const real = lazyHistory(dir);
-    const throwing: HistoryAccess = {
-      source: 'service',
-      open: async () => {
-        const store = await real.open();
-        if (!store.ok) return store;
-        const failing: HistoryStore = Object.create(store.value);
-        failing.append = () => Promise.reject(new Error('append broke'));
-        return ok(failing);
-      },
-    };
+    const throwing = historyWhoseAppend(() => Promise.reject(new Error('append broke')));
     const outcome = await service({ history: throwing }).getCid({ iid: SAMPLE_SUCCESS.iid });
     expect(outcome).toMatchObject({
       ok: false,
@@ -521,18 +521,7 @@ describe('a simulator reached as the service (an endpoint set by hand)', () => {
   });
 
   it('says so even when the CID could not be saved', async () => {
-    const real = lazyHistory(dir);
-    const fullDisk: HistoryAccess = {
-      source: 'service',
-      open: async () => {
-        const store = await real.open();
-        if (!store.ok) return store;
-        const failing: HistoryStore = Object.create(store.value);
-        failing.append = async () =>
-          fail(makeError('storage', 'The disk is full.', 'Free some space.'));
-        return ok(failing);
-      },
-    };
+    const fullDisk = fullDiskHistory();
     const outcome = await service({ fetch, history: fullDisk }).getCid({
       iid: SAMPLE_SUCCESS.iid,
     });

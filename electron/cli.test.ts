@@ -229,32 +229,41 @@ describe('never twice', () => {
     expect(simulator.requestCount).toBe(1);
   });
 
-  it('on Ctrl+C after sending, waits for the answer and keeps its CID, then exits 130', async () => {
-    simulator.setScenario({ iid: SAMPLE_SUCCESS.iid }, { kind: 'slow', delayMs: 600 });
-    const child = spawn(
-      process.execPath,
-      [CLI, 'get', SAMPLE_SUCCESS.iid, '--endpoint', simulator.url, '--json'],
-      { env: { PATH: process.env.PATH ?? '', CID_DESK_DATA_DIR: dataDir }, stdio: 'pipe' },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    await expect.poll(() => simulator.requestCount).toBe(1);
-    child.kill('SIGINT');
-    const [code] = await once(child, 'exit');
-    expect(code).toBe(130);
-    expect(JSON.parse(stdout).error).toMatchObject({
-      cause: 'cancelled',
-      mayHaveReachedService: true,
-    });
-    expect(stderr).toContain('Waiting for the answer already on its way');
-    const again = JSON.parse(
-      (await cli(['get', SAMPLE_SUCCESS.iid, '--endpoint', simulator.url, '--json'])).stdout,
-    );
-    expect(again).toMatchObject({ ok: true, fromHistory: true, cid: SAMPLE_SUCCESS.cid });
-    expect(simulator.requestCount).toBe(1);
-  });
+  it.each([
+    ['Ctrl+C', 'SIGINT'],
+    // A closed terminal or a dropped SSH session.
+    ['SIGHUP', 'SIGHUP'],
+  ] as const)(
+    'on %s after sending, waits for the answer and keeps its CID, then exits 130',
+    async (_name, signal) => {
+      simulator.setScenario({ iid: SAMPLE_SUCCESS.iid }, { kind: 'slow', delayMs: 600 });
+      const child = spawn(
+        process.execPath,
+        [CLI, 'get', SAMPLE_SUCCESS.iid, '--endpoint', simulator.url, '--json'],
+        { env: { PATH: process.env.PATH ?? '', CID_DESK_DATA_DIR: dataDir }, stdio: 'pipe' },
+      );
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      await expect.poll(() => simulator.requestCount).toBe(1);
+      process.kill(child.pid!, signal);
+      const [code, killedBy] = await once(child, 'exit');
+      expect(killedBy).toBeNull();
+      expect(code).toBe(130);
+      expect(JSON.parse(stdout).error).toMatchObject({
+        cause: 'cancelled',
+        mayHaveReachedService: true,
+      });
+      expect(stderr).toContain('Waiting for the answer already on its way');
+      expect(await iidsWithCid()).toEqual([SAMPLE_SUCCESS.iid]);
+      const again = JSON.parse(
+        (await cli(['get', SAMPLE_SUCCESS.iid, '--endpoint', simulator.url, '--json'])).stdout,
+      );
+      expect(again).toMatchObject({ ok: true, fromHistory: true, cid: SAMPLE_SUCCESS.cid });
+      expect(simulator.requestCount).toBe(1);
+    },
+  );
 
   it('refuses to send when the history cannot be read, exit 6', async () => {
     await writeFile(path.join(dataDir, 'blocker'), 'a file, not a folder');
@@ -487,25 +496,6 @@ describe('output that cannot be written, and a terminal that closes', () => {
       expect((await iidsWithCid()).sort()).toEqual([...sent].sort());
     },
   );
-
-  it('on SIGHUP after sending, waits for the answer and keeps its CID, then exits 130', async () => {
-    simulator.setScenario({ iid: SAMPLE_SUCCESS.iid }, { kind: 'slow', delayMs: 600 });
-    const child = spawn(
-      process.execPath,
-      [CLI, 'get', SAMPLE_SUCCESS.iid, '--endpoint', simulator.url, '--json'],
-      { env: { PATH: process.env.PATH ?? '', CID_DESK_DATA_DIR: dataDir }, stdio: 'pipe' },
-    );
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    await expect.poll(() => simulator.requestCount).toBe(1);
-    process.kill(child.pid!, 'SIGHUP');
-    const [code, signal] = await once(child, 'exit');
-    expect(signal).toBeNull();
-    expect(code).toBe(130);
-    expect(JSON.parse(stdout).error).toMatchObject({ cause: 'cancelled' });
-    expect(await iidsWithCid()).toEqual([SAMPLE_SUCCESS.iid]);
-    expect(simulator.requestCount).toBe(1);
-  });
 });
 
 describe('input checks', () => {

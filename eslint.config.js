@@ -48,7 +48,7 @@ export default tseslint.config(
   {
     // Only the typed wrappers may touch Electron's IPC objects.
     files: ['electron/**'],
-    ignores: ['electron/ipc-main.ts', 'electron/preload.ts'],
+    ignores: ['electron/main/ipc/ipc-main.ts', 'electron/preload/preload.ts'],
     rules: {
       'no-restricted-syntax': [
         'error',

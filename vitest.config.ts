@@ -19,7 +19,7 @@ export default defineConfig({
           name: 'dom',
           environment: 'happy-dom',
           include: ['renderer/**/*.test.{ts,tsx}'],
-          setupFiles: ['renderer/test-setup.ts'],
+          setupFiles: ['renderer/test-support/setup.ts'],
         },
       },
     ],

@@ -14,15 +14,15 @@ import { DEFAULT_PID, type ExtendedPid } from '../shared/pid';
 import { SAMPLE_SUCCESS } from '../shared/protocol-samples';
 import { buildSignedRequest, REQUEST_HEADERS } from '../shared/request';
 import { buildInnerResponse, buildSoapResponse } from '../shared/response-xml';
-import { sendActivationRequest } from '../electron/activation-client';
+import { sendActivationRequest } from '../electron/activation/activation-client';
 import {
   createActivationService,
   type ActivationServiceOptions,
-} from '../electron/activation-service';
-import { runBatch } from '../electron/batch-runner';
-import { lazyHistory } from '../electron/history-access';
-import { simulatedCid, startSimulator } from '../electron/simulator';
-import { deriveIid } from '../electron/simulator-scenarios';
+} from '../electron/activation/activation-service';
+import { runBatch } from '../electron/batch/batch-runner';
+import { lazyHistory } from '../electron/history/history-access';
+import { simulatedCid, startSimulator } from '../electron/simulator/simulator';
+import { deriveIid } from '../electron/simulator/simulator-scenarios';
 import { VECTOR_REQUEST, vectorAnswer } from './protocol';
 import { msSince, quantile, timeAsync, timing, value, type Figure } from './stats';
 

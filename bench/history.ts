@@ -7,9 +7,13 @@ import { mkdtemp, open as openFile, rm, stat, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_PID } from '../shared/pid';
-import { HISTORY_FILE_NAME, openHistory, type HistoryStore } from '../electron/history-store';
-import { simulatedCid } from '../electron/simulator';
-import { deriveIid } from '../electron/simulator-scenarios';
+import {
+  HISTORY_FILE_NAME,
+  openHistory,
+  type HistoryStore,
+} from '../electron/history/history-store';
+import { simulatedCid } from '../electron/simulator/simulator';
+import { deriveIid } from '../electron/simulator/simulator-scenarios';
 import { msSince, timing, value, type Figure } from './stats';
 
 const ENTRIES = 100_000;

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type * as PlaywrightTest from '@playwright/test';
 import { API_EVENTS, API_KEY, API_METHODS } from '../shared/ipc';
-import { serveRendererOverHttp } from '../electron/test-fixtures/serve-renderer';
+import { serveRendererOverHttp } from '../e2e/serve-renderer';
 import { DEFAULT_SETTINGS } from '../shared/settings';
 import { msSince, quantile, timing, value, type Figure } from './stats';
 

@@ -5,8 +5,8 @@
  */
 import { DEFAULT_PID } from '../shared/pid';
 import { SAMPLE_SUCCESS } from '../shared/protocol-samples';
-import { simulatedCid } from '../electron/simulator';
-import { DEMO_IIDS, deriveIid } from '../electron/simulator-scenarios';
+import { simulatedCid } from '../electron/simulator/simulator';
+import { DEMO_IIDS, deriveIid } from '../electron/simulator/simulator-scenarios';
 import { expect, test } from './harness';
 import {
   activationWarning,
@@ -261,7 +261,7 @@ test('Cancel ends the wait for a hanging request at once, and the answer is stil
 });
 
 test.describe('in the smallest window', () => {
-  // MIN_SIZE in electron/window-state.ts: the window cannot be made smaller.
+  // MIN_SIZE (window-state): the window cannot be made smaller.
   test.use({ viewport: { width: 640, height: 560 } });
 
   test('Get Confirmation ID and Cancel stay in view at the bottom edge', async ({ app }) => {

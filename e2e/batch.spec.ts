@@ -9,9 +9,9 @@ import { describeErrorCode, serviceError } from '../shared/error-catalog';
 import type { CidRecord, HistoryRecord } from '../shared/history';
 import { parseIid } from '../shared/iid';
 import { DEFAULT_PID, parsePid } from '../shared/pid';
-import { HISTORY_FILE_NAME } from '../electron/history-store';
-import { simulatedCid } from '../electron/simulator';
-import { DEMO_IIDS, DEMO_PIDS, deriveIid } from '../electron/simulator-scenarios';
+import { HISTORY_FILE_NAME } from '../electron/history/history-store';
+import { simulatedCid } from '../electron/simulator/simulator';
+import { DEMO_IIDS, DEMO_PIDS, deriveIid } from '../electron/simulator/simulator-scenarios';
 import { expect, test } from './harness';
 import {
   batchRows,

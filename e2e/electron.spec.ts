@@ -8,8 +8,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SAMPLE_SUCCESS } from '../shared/protocol-samples';
-import { APP_ENTRY_URL } from '../electron/app-protocol';
-import { startSimulator } from '../electron/simulator';
+import { APP_ENTRY_URL } from '../electron/main/app-protocol';
+import { startSimulator } from '../electron/simulator/simulator';
 import { findElectronBinary } from './electron-binary';
 import { expectCid, getCidButton, groupBox } from './window-actions';
 

@@ -7,8 +7,12 @@ import { describeErrorCode, ERROR_CATALOG } from '../shared/error-catalog';
 import { DEFAULT_PID } from '../shared/pid';
 import { SAMPLE_BLOCKED } from '../shared/protocol-samples';
 import { TIMEOUT_RANGE } from '../shared/settings';
-import { DEMO_IIDS, UNKNOWN_DEMO_CODE, type DemoName } from '../electron/simulator-scenarios';
-import { simulatedCid } from '../electron/simulator';
+import {
+  DEMO_IIDS,
+  UNKNOWN_DEMO_CODE,
+  type DemoName,
+} from '../electron/simulator/simulator-scenarios';
+import { simulatedCid } from '../electron/simulator/simulator';
 import { expect, test } from './harness';
 import {
   activationWarning,

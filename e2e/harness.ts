@@ -22,17 +22,14 @@ import {
   type RequestChannel,
 } from '../shared/ipc';
 import type { Settings } from '../shared/settings';
-import type { ActivationFetch } from '../electron/activation-client';
-import { createAppServices } from '../electron/app-services';
-import { createHandlers, type HandlerSet } from '../electron/handlers';
-import { HISTORY_FILE_NAME } from '../electron/history-store';
-import { dispatch } from '../electron/ipc-main';
-import { createSettingsStore, SETTINGS_FILE } from '../electron/settings-store';
-import { startSimulator, type Simulator } from '../electron/simulator';
-import {
-  serveRendererOverHttp,
-  type ServedRenderer,
-} from '../electron/test-fixtures/serve-renderer';
+import type { ActivationFetch } from '../electron/activation/activation-client';
+import { createAppServices } from '../electron/main/app-services';
+import { createHandlers, type HandlerSet } from '../electron/main/ipc/handlers';
+import { HISTORY_FILE_NAME } from '../electron/history/history-store';
+import { dispatch } from '../electron/main/ipc/ipc-main';
+import { createSettingsStore, SETTINGS_FILE } from '../electron/main/settings-store';
+import { startSimulator, type Simulator } from '../electron/simulator/simulator';
+import { serveRendererOverHttp, type ServedRenderer } from './serve-renderer';
 
 /** The checkout this file belongs to, whatever folder Playwright was started from. */
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));

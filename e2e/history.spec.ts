@@ -11,9 +11,9 @@ import path from 'node:path';
 import { serviceError } from '../shared/error-catalog';
 import type { CidRecord, HistoryRecord } from '../shared/history';
 import { DEFAULT_PID } from '../shared/pid';
-import { HISTORY_FILE_NAME } from '../electron/history-store';
-import { simulatedCid } from '../electron/simulator';
-import { DEMO_IIDS, deriveIid } from '../electron/simulator-scenarios';
+import { HISTORY_FILE_NAME } from '../electron/history/history-store';
+import { simulatedCid } from '../electron/simulator/simulator';
+import { DEMO_IIDS, deriveIid } from '../electron/simulator/simulator-scenarios';
 import { expect, ROOT, test } from './harness';
 import {
   errorHeading,

@@ -11,8 +11,8 @@ import { DEFAULT_PID } from '../shared/pid';
 import { SAMPLE_BLOCKED, SAMPLE_SUCCESS } from '../shared/protocol-samples';
 import { SERVICE_URL } from '../shared/request';
 import { DEFAULT_SETTINGS, TIMEOUT_RANGE } from '../shared/settings';
-import { simulatedCid } from '../electron/simulator';
-import { DEMO_IIDS, deriveIid } from '../electron/simulator-scenarios';
+import { simulatedCid } from '../electron/simulator/simulator';
+import { DEMO_IIDS, deriveIid } from '../electron/simulator/simulator-scenarios';
 import { expect, ROOT, test } from './harness';
 import {
   batchRows,

@@ -105,4 +105,4 @@ export function grouped(digits: string, size: number, separator = '-'): string {
   return (digits.match(new RegExp(`\\d{1,${size}}`, 'g')) ?? []).join(separator);
 }
 
-export { parseCsv } from '../electron/test-fixtures/csv-reader';
+export { parseCsv } from '../shared/test-support/csv-reader';

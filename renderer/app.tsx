@@ -15,14 +15,14 @@ import { parseCid, type Cid } from '../shared/cid';
 import { makeError, type CidDeskError } from '../shared/errors';
 import type { AppCommand } from '../shared/ipc';
 import { DEFAULT_SETTINGS, type Settings } from '../shared/settings';
-import { AboutDialog } from './about-dialog';
-import { EnvironmentContext, type Environment } from './api';
-import { BatchView } from './batch-view';
-import { CidResult } from './cid-result';
-import { ConfirmDialog } from './confirm-dialog';
-import { describeError, ErrorPanel } from './error-panel';
-import { ErrorReference } from './error-reference';
-import { HistoryView } from './history-view';
+import { AboutDialog } from './dialogs/about-dialog';
+import { EnvironmentContext, type Environment } from './common/api';
+import { BatchView } from './batch/batch-view';
+import { CidResult } from './activate/cid-result';
+import { ConfirmDialog } from './dialogs/confirm-dialog';
+import { describeError, ErrorPanel } from './common/error-panel';
+import { ErrorReference } from './dialogs/error-reference';
+import { HistoryView } from './history/history-view';
 import {
   BookIcon,
   GaugeIcon,
@@ -32,19 +32,19 @@ import {
   LogoMark,
   SettingsIcon,
   StackIcon,
-} from './icons';
-import { IidEntry, type IidEntryHandle } from './iid-entry';
+} from './common/icons';
+import { IidEntry, type IidEntryHandle } from './activate/iid-entry';
 import {
   carryNotice,
   describeFields,
   emptyFields,
   type IidFields,
   type Notice,
-} from './iid-fields';
-import { NoticeBanners, type ShownNotice } from './notice-banners';
-import { RemainingView } from './remaining-view';
-import { SettingsDialog } from './settings-dialog';
-import { WaitingPanel } from './waiting-panel';
+} from './activate/iid-fields';
+import { NoticeBanners, type ShownNotice } from './common/notice-banners';
+import { RemainingView } from './remaining/remaining-view';
+import { SettingsDialog } from './dialogs/settings-dialog';
+import { WaitingPanel } from './activate/waiting-panel';
 
 export type ViewName = 'activate' | 'batch' | 'history' | 'remaining';
 

@@ -1,6 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { findBridge, systemClipboard } from './api';
+import { findBridge, systemClipboard } from './common/api';
 import { App } from './app';
 import './styles.css';
 

@@ -15,11 +15,15 @@ const common = {
 };
 
 await Promise.all([
-  build({ ...common, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.cjs' }),
-  build({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs' }),
+  build({ ...common, entryPoints: ['electron/main/main.ts'], outfile: 'dist/electron/main.cjs' }),
   build({
     ...common,
-    entryPoints: ['electron/cli.ts'],
+    entryPoints: ['electron/preload/preload.ts'],
+    outfile: 'dist/electron/preload.cjs',
+  }),
+  build({
+    ...common,
+    entryPoints: ['electron/cli/cli.ts'],
     outfile: 'dist/electron/cli.cjs',
     banner: { js: '#!/usr/bin/env node' },
   }),

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 const FUZZ_FILES = [
   'shared/response.fuzz.test.ts',
   'shared/iid.fuzz.test.ts',
-  'electron/ipc-fuzz.test.ts',
+  'electron/main/ipc/ipc-fuzz.test.ts',
 ];
 const DEFAULT_RUNS = 100_000;
 

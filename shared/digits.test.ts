@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { groupPasses } from '../electron/test-fixtures/fuzz';
+import { groupPasses } from './test-support/fuzz';
 import {
   checkDigitFor,
   chunk,

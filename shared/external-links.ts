@@ -1,6 +1,6 @@
 /**
  * The only pages CID Desk opens in the user's browser. The window links to them; main opens an
- * address only when it is exactly one of these (electron/security.ts allowedExternalUrl).
+ * address only when it is exactly one of these (allowedExternalUrl).
  */
 export const EXTERNAL_LINKS = {
   phoneActivation:

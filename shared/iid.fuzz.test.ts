@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { digitValue, normalizeDigits } from './digits';
 import { analyzeIid, parseIid } from './iid';
-import { groupPasses, runs, TEST_TIMEOUT } from '../electron/test-fixtures/fuzz';
+import { groupPasses, runs, TEST_TIMEOUT } from './test-support/fuzz';
 
 /** Every Unicode decimal digit (Nd) of this Node's Unicode version, in maximal runs of code points. */
 function decimalDigitRuns(): number[][] {

@@ -29,7 +29,7 @@ import { SAMPLE_SUCCESS } from './protocol-samples';
 import type { ActivationRequest } from './request';
 import { parseActivationResponse, type ActivationAnswer } from './response';
 import { buildInnerResponse, buildSoapFault, buildSoapResponse, escapeXml } from './response-xml';
-import { groupPasses, runs, TEST_TIMEOUT } from '../electron/test-fixtures/fuzz';
+import { groupPasses, runs, TEST_TIMEOUT } from './test-support/fuzz';
 
 // ---------------------------------------------------------------------------------------------
 // An oracle written apart from shared/digits.ts, so the parser is not checked against itself.

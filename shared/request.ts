@@ -1,6 +1,14 @@
 import type { IidDigits } from './iid';
 import type { ExtendedPid } from './pid';
 
+/**
+ * The response header the simulator sends with every answer, rejections included, so that the
+ * client knows a made-up CID for what it is even when the simulator is reached through an
+ * endpoint set by hand (`cid-desk simulate`): CID Desk then files it as the simulator's, where it
+ * never answers a request to the real service. Microsoft's service never sends it.
+ */
+export const SIMULATOR_HEADER = 'X-CID-Desk-Simulator';
+
 /** Microsoft's BatchActivation endpoint, the one VAMT uses for proxy activation. */
 export const SERVICE_URL =
   'https://activation.sls.microsoft.com/BatchActivation/BatchActivation.asmx';

@@ -21,10 +21,10 @@ import {
   buildSignedRequest,
   REQUEST_HEADERS,
   SERVICE_URL,
+  SIMULATOR_HEADER,
   type ActivationRequest,
 } from '../../shared/request';
 import { parseActivationResponse, type ActivationAnswer } from '../../shared/response';
-import { SIMULATOR_HEADER } from '../simulator/simulator';
 
 /** What the client needs of a fetch; Node's fetch and Electron's net.fetch both qualify. */
 export type ActivationFetch = (input: string, init: RequestInit) => Promise<Response>;

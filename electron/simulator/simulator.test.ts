@@ -12,7 +12,8 @@ import {
   type ActivationRequest,
 } from '../../shared/request';
 import { buildInnerResponse, buildSoapFault, buildSoapResponse } from '../../shared/response-xml';
-import { SIMULATOR_HEADER, simulatedCid, startSimulator, type Simulator } from './simulator';
+import { SIMULATOR_HEADER } from '../../shared/request';
+import { simulatedCid, startSimulator, type Simulator } from './simulator';
 import { DEMO_IIDS, DEMO_PIDS, emptyScenarioTable, type DemoName } from './simulator-scenarios';
 
 const KEY = Buffer.from(

@@ -12,7 +12,12 @@ import { chunk, checkDigitFor } from '../../shared/digits';
 import { parseIid, type IidDigits } from '../../shared/iid';
 import { parsePid, type ExtendedPid } from '../../shared/pid';
 import { SAMPLE_BLOCKED, SAMPLE_SUCCESS } from '../../shared/protocol-samples';
-import { buildRequestDocument, encodeUtf16Le, SOAP_ACTION } from '../../shared/request';
+import {
+  buildRequestDocument,
+  encodeUtf16Le,
+  SIMULATOR_HEADER,
+  SOAP_ACTION,
+} from '../../shared/request';
 import {
   buildInnerResponse,
   buildSoapFault,
@@ -30,14 +35,6 @@ import {
 
 /** Where the service lives on its host; the simulator serves the same path. */
 export const SIMULATOR_PATH = '/BatchActivation/BatchActivation.asmx';
-
-/**
- * The response header the simulator sends with every answer, rejections included, so that the
- * client knows a made-up CID for what it is even when the simulator is reached through an
- * endpoint set by hand (`cid-desk simulate`): CID Desk then files it as the simulator's, where it
- * never answers a request to the real service. Microsoft's service never sends it.
- */
-export const SIMULATOR_HEADER = 'X-CID-Desk-Simulator';
 
 const SOAP_ENVELOPE_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 const SERVICE_NS = 'http://www.microsoft.com/BatchActivationService';

@@ -1,5 +1,5 @@
 import type { ActivationFetch } from '../activation/activation-client';
-import { SIMULATOR_HEADER } from '../simulator/simulator';
+import { SIMULATOR_HEADER } from '../../shared/request';
 
 /**
  * Stands an identifying simulator in for Microsoft's service: its answers arrive exactly as it

@@ -6,14 +6,13 @@ import { DEFAULT_PID } from '../../shared/pid';
 import { SAMPLE_SUCCESS } from '../../shared/protocol-samples';
 import { createActivationService } from '../activation/activation-service';
 import {
-  batchRowToJson,
   batchRowsToCsv,
   runBatch,
   type BatchEvent,
   type BatchResult,
   type BatchRow,
 } from './batch-runner';
-import { errorJson } from '../cli/cli-output';
+import { batchRowToJson, errorJson } from '../cli/cli-output';
 import { simulatedCid, startSimulator, type Simulator } from '../simulator/simulator';
 import { deriveIid } from '../simulator/simulator-scenarios';
 import { parseCsv } from '../../shared/test-support/csv-reader';

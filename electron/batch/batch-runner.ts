@@ -15,7 +15,6 @@ import { formatCid } from '../../shared/cid';
 import { chunk } from '../../shared/digits';
 import { makeError, mayHaveUsedActivation, type CidDeskError } from '../../shared/errors';
 import { groupSizeFor, parseIid } from '../../shared/iid';
-import { errorJson } from '../cli/cli-output';
 import { toCsv } from '../history/history-csv';
 
 interface RowBase {
@@ -308,54 +307,4 @@ function displayIid(iid: string): string {
   const parsed = parseIid(iid);
   if (!parsed.ok) return iid;
   return chunk(parsed.value.digits, groupSizeFor(parsed.value.digits.length)).join('-');
-}
-
-/** The IID for JSON: its digits when valid, otherwise as it was given. */
-function jsonIid(iid: string): string {
-  const parsed = parseIid(iid);
-  return parsed.ok ? parsed.value.digits : iid;
-}
-
-/**
- * One row as one line of JSON for `cid-desk batch`, in the shape of `get --json` with the IID
- * first: `{"iid","ok":true,"pid","cid","groups","fromHistory","obtainedAt","source"}` or
- * `{"iid","ok":false,"error":{...}}` (errorJson's shape). A cancelled row is an error of kind
- * network, cause cancelled; a repeated ID carries `"duplicate": true`. `extra` is added to every
- * row, as get --json adds it (`{"demo": true}` in demo mode).
- */
-export function batchRowToJson(row: BatchRow, extra: Record<string, unknown> = {}): string {
-  const duplicate = row.duplicateOf === null ? {} : { duplicate: true };
-  const iid = jsonIid(row.iid);
-  if (row.status === 'cancelled') {
-    return JSON.stringify({
-      iid,
-      ok: false,
-      ...duplicate,
-      ...extra,
-      error: errorJson(notSentError()),
-    });
-  }
-  const { outcome } = row;
-  if (!outcome.ok) {
-    return JSON.stringify({
-      iid,
-      ok: false,
-      ...duplicate,
-      ...extra,
-      error: errorJson(outcome.error),
-    });
-  }
-  return JSON.stringify({
-    iid: outcome.iid,
-    ok: true,
-    pid: outcome.pid,
-    cid: outcome.cid,
-    groups: outcome.groups,
-    fromHistory: outcome.fromHistory,
-    obtainedAt: outcome.obtainedAt,
-    ...(outcome.source ? { source: outcome.source } : {}),
-    ...duplicate,
-    ...extra,
-    ...(outcome.warning ? { warning: outcome.warning } : {}),
-  });
 }

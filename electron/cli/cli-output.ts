@@ -6,6 +6,8 @@ import type {
 } from '../../shared/activation';
 import { CID_GROUP_LABELS } from '../../shared/cid';
 import { describeErrorCode } from '../../shared/error-catalog';
+import { parseIid } from '../../shared/iid';
+import { notSentError, type BatchRow } from '../batch/batch-runner';
 import type { HistoryPage } from '../history/history-store';
 import {
   mayHaveUsedActivation,
@@ -186,4 +188,54 @@ export function formatHistoryHuman(page: HistoryPage): string {
       ? `\n${page.entries.length} of ${page.total} entries shown.`
       : '';
   return `${lines.join('\n')}\n${shown ? `${shown}\n` : ''}`;
+}
+
+/** The IID for JSON: its digits when valid, otherwise as it was given. */
+function jsonIid(iid: string): string {
+  const parsed = parseIid(iid);
+  return parsed.ok ? parsed.value.digits : iid;
+}
+
+/**
+ * One row as one line of JSON for `cid-desk batch`, in the shape of `get --json` with the IID
+ * first: `{"iid","ok":true,"pid","cid","groups","fromHistory","obtainedAt","source"}` or
+ * `{"iid","ok":false,"error":{...}}` (errorJson's shape). A cancelled row is an error of kind
+ * network, cause cancelled; a repeated ID carries `"duplicate": true`. `extra` is added to every
+ * row, as get --json adds it (`{"demo": true}` in demo mode).
+ */
+export function batchRowToJson(row: BatchRow, extra: Record<string, unknown> = {}): string {
+  const duplicate = row.duplicateOf === null ? {} : { duplicate: true };
+  const iid = jsonIid(row.iid);
+  if (row.status === 'cancelled') {
+    return JSON.stringify({
+      iid,
+      ok: false,
+      ...duplicate,
+      ...extra,
+      error: errorJson(notSentError()),
+    });
+  }
+  const { outcome } = row;
+  if (!outcome.ok) {
+    return JSON.stringify({
+      iid,
+      ok: false,
+      ...duplicate,
+      ...extra,
+      error: errorJson(outcome.error),
+    });
+  }
+  return JSON.stringify({
+    iid: outcome.iid,
+    ok: true,
+    pid: outcome.pid,
+    cid: outcome.cid,
+    groups: outcome.groups,
+    fromHistory: outcome.fromHistory,
+    obtainedAt: outcome.obtainedAt,
+    ...(outcome.source ? { source: outcome.source } : {}),
+    ...duplicate,
+    ...extra,
+    ...(outcome.warning ? { warning: outcome.warning } : {}),
+  });
 }

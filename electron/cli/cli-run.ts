@@ -8,6 +8,7 @@ import { makeError, type CidDeskError } from '../../shared/errors';
 import { isLoopback, resolveEndpoint } from '../activation/activation-client';
 import { createActivationService, type ActivationService } from '../activation/activation-service';
 import {
+  batchRowToJson,
   cidJson,
   errorJson,
   EXIT,
@@ -19,8 +20,8 @@ import {
   historyJson,
   remainingJson,
 } from './cli-output';
-import { decodeTextFile, MAX_BATCH_FILE_BYTES } from '../main/ipc/batch-handlers';
-import { batchRowToJson, runBatch } from '../batch/batch-runner';
+import { runBatch } from '../batch/batch-runner';
+import { iidListText, MAX_BATCH_FILE_BYTES } from '../batch/iid-list-file';
 import { lazyHistory } from '../history/history-access';
 import { createNodeFetch, type NodeFetch } from '../activation/node-fetch';
 import { startSimulator, type SimulatorRequest } from '../simulator/simulator';
@@ -402,15 +403,20 @@ async function readBatchInput(source: string, io: CliIo): Promise<string> {
     new UsageError(
       `${name} is larger than ${MAX_BATCH_FILE_BYTES / 1024 / 1024} MB; a list of Installation IDs is far smaller.`,
     );
+  const textOf = (bytes: Uint8Array): string => {
+    const text = iidListText(bytes);
+    if (text === undefined) throw new UsageError(`${name} is not a text file.`);
+    return text;
+  };
   try {
     if (source === '-') {
       const bytes = await io.readStdin(MAX_BATCH_FILE_BYTES);
       if (bytes.length > MAX_BATCH_FILE_BYTES) throw tooLarge();
-      return decodeTextFile(bytes);
+      return textOf(bytes);
     }
     const info = await stat(source);
     if (info.size > MAX_BATCH_FILE_BYTES) throw tooLarge();
-    return decodeTextFile(await readFile(source));
+    return textOf(await readFile(source));
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw new UsageError(`${name} could not be read: ${(error as Error).message}`);

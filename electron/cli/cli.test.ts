@@ -695,6 +695,14 @@ describe('batch: sources, demo mode and encodings', () => {
     );
     expect(simulator.requestCount).toBe(0);
   });
+
+  it('refuses a file that is not text, as the window does, without sending', async () => {
+    const binary = Buffer.concat([Buffer.from(`${SAMPLE_SUCCESS.iid}\n`), Buffer.from([0, 1, 2])]);
+    const run = await cli(['batch', '-', '--endpoint', simulator.url], {}, binary);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('cid-desk: Standard input is not a text file.');
+    expect(simulator.requestCount).toBe(0);
+  });
 });
 
 describe('history and remaining counts', () => {

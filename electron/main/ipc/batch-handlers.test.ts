@@ -11,7 +11,8 @@ import {
   type ActivationService,
   type GetCidInput,
 } from '../../activation/activation-service';
-import { createBatchHandlers, decodeTextFile, MAX_BATCH_FILE_BYTES } from './batch-handlers';
+import { decodeTextFile, MAX_BATCH_FILE_BYTES } from '../../batch/iid-list-file';
+import { createBatchHandlers } from './batch-handlers';
 import { lazyHistory } from '../../history/history-access';
 import { startSimulator, type Simulator } from '../../simulator/simulator';
 import { deriveIid } from '../../simulator/simulator-scenarios';

@@ -7,11 +7,10 @@ import type { IpcEvents } from '../../../shared/ipc';
 import type { Settings } from '../../../shared/settings';
 import type { ActivationService } from '../../activation/activation-service';
 import { batchRowsToCsv, runBatch, type BatchResult } from '../../batch/batch-runner';
+import { iidListText, MAX_BATCH_FILE_BYTES } from '../../batch/iid-list-file';
 import { writeCsvFile } from './history-handlers';
 import type { Handlers } from './ipc-main';
 
-/** A text file of IIDs larger than this is surely the wrong file. */
-export const MAX_BATCH_FILE_BYTES = 5 * 1024 * 1024;
 /** Finished batches kept for export. */
 const KEPT_RESULTS = 5;
 
@@ -51,19 +50,6 @@ function failure(
   return { ok: false, error: makeError(kind, message, advice) };
 }
 
-/**
- * The text of a list of IIDs. Windows PowerShell 5.1 (`>`, Out-File) and Notepad's "Unicode" save
- * UTF-16 with a byte order mark, little-endian (FF FE) or big-endian (FE FF); everything else is
- * read as UTF-8, without its byte order mark (EF BB BF) if it has one.
- */
-export function decodeTextFile(bytes: Uint8Array): string {
-  // Each decoder drops its own byte order mark at the start, and only there.
-  const [first, second] = bytes;
-  if (first === 0xff && second === 0xfe) return new TextDecoder('utf-16le').decode(bytes);
-  if (first === 0xfe && second === 0xff) return new TextDecoder('utf-16be').decode(bytes);
-  return new TextDecoder('utf-8').decode(bytes);
-}
-
 /** Reads at most MAX_BATCH_FILE_BYTES of a text file (UTF-8 or UTF-16), refusing larger ones. */
 async function readTextFile(file: string): Promise<{ ok: true; text: string } | Failure> {
   let handle;
@@ -77,10 +63,8 @@ async function readTextFile(file: string): Promise<{ ok: true; text: string } | 
         'invalid-input',
       );
     }
-    // Decoded first: UTF-16 text is full of zero bytes, but a NUL character in the decoded text
-    // means the file is not text.
-    const text = decodeTextFile(await handle.readFile());
-    if (text.includes('\u0000')) {
+    const text = iidListText(await handle.readFile());
+    if (text === undefined) {
       return failure(
         `${path.basename(file)} is not a text file.`,
         'Choose a .txt or .csv file, or paste the Installation IDs instead.',

@@ -88,7 +88,7 @@ async function serveRenderer(): Promise<ServedRenderer> {
 
 /** The preload's createApi, bundled for the page so the test uses the real bridge code. */
 const preloadApiSource = buildSync({
-  entryPoints: [path.join(ROOT, 'electron', 'preload-api.ts')],
+  entryPoints: [path.join(ROOT, 'electron', 'preload', 'preload-api.ts')],
   bundle: true,
   format: 'iife',
   globalName: 'CidDeskPreload',

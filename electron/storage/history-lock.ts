@@ -11,7 +11,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { mkdir, open, readFile, stat, unlink, utimes } from 'node:fs/promises';
+import { link, mkdir, open, readFile, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fail, makeError, ok, type CidDeskError, type Result } from '../../shared/errors';
 
@@ -152,6 +152,29 @@ export async function withLock<T>(
 type CreateOutcome = { kind: 'created' } | { kind: 'busy' } | { kind: 'failed'; error: unknown };
 
 async function tryCreate(path: string, owner: LockOwner): Promise<CreateOutcome> {
+  // The lock appears whole or not at all: the owner is written to a file of its own first, then
+  // linked to the lock's name, which fails if the lock exists. A lock created empty and filled
+  // afterwards would, if its process died in between, hold no owner to judge by, and every
+  // waiter would wait for its age (DEFAULT_LOCK_STALE_MS) instead of seeing it abandoned at once.
+  const draft = `${path}.${owner.token}.draft`;
+  try {
+    await writeFile(draft, `${JSON.stringify(owner)}\n`, { encoding: 'utf8', flag: 'wx' });
+  } catch (error) {
+    return { kind: 'failed', error };
+  }
+  try {
+    await link(draft, path);
+    return { kind: 'created' };
+  } catch (error) {
+    if (errorCode(error) === 'EEXIST') return { kind: 'busy' };
+    // A file system without hard links (FAT, some network shares): create the lock in place.
+    return await createInPlace(path, owner);
+  } finally {
+    await unlink(draft).catch(() => undefined);
+  }
+}
+
+async function createInPlace(path: string, owner: LockOwner): Promise<CreateOutcome> {
   let handle;
   try {
     handle = await open(path, 'wx');

@@ -158,7 +158,7 @@ async function tryCreate(path: string, owner: LockOwner): Promise<CreateOutcome>
   // waiter would wait for its age (DEFAULT_LOCK_STALE_MS) instead of seeing it abandoned at once.
   const draft = `${path}.${owner.token}.draft`;
   try {
-    await writeFile(draft, `${JSON.stringify(owner)}\n`, { encoding: 'utf8', flag: 'wx' });
+    await writeFile(draft, ownerLine(owner), { encoding: 'utf8', flag: 'wx' });
   } catch (error) {
     return { kind: 'failed', error };
   }
@@ -174,6 +174,11 @@ async function tryCreate(path: string, owner: LockOwner): Promise<CreateOutcome>
   }
 }
 
+/** What a lock file holds: its owner, as one line of JSON. */
+function ownerLine(owner: LockOwner): string {
+  return `${JSON.stringify(owner)}\n`;
+}
+
 async function createInPlace(path: string, owner: LockOwner): Promise<CreateOutcome> {
   let handle;
   try {
@@ -186,7 +191,7 @@ async function createInPlace(path: string, owner: LockOwner): Promise<CreateOutc
     return { kind: 'failed', error };
   }
   try {
-    await handle.writeFile(`${JSON.stringify(owner)}\n`, 'utf8');
+    await handle.writeFile(ownerLine(owner), 'utf8');
     await handle.close();
     return { kind: 'created' };
   } catch (error) {
